@@ -1,0 +1,84 @@
+/* api: the resources. One handler file per resource; JSON in and out; every
+ * failure becomes one problem+json response through api_fail(). */
+#ifndef NEWSD_API_H
+#define NEWSD_API_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http.h"
+
+struct config;
+struct db_pool;
+struct ingest;
+
+/* What handlers share; all borrowed except openapi. */
+struct api_app {
+	const struct config *cfg;
+	struct db_pool *pool;
+	struct ingest *ingest; /* NULL: no worker in this process */
+	char *openapi;         /* the contract served at /openapi.yaml, owned */
+	size_t openapi_len;
+};
+
+int api_app_init(struct api_app *app, const struct config *cfg, struct db_pool *pool,
+                 struct ingest *ingest);
+void api_app_release(struct api_app *app);
+const struct http_route *api_routes(size_t *n);
+
+/* ---- helpers shared by handlers (server/api/params.c) ---- */
+/* 400 unless every query parameter is in allowed (NULL-terminated) and none
+ * repeats. Returns 0 or -EINVAL (response filled). */
+int api_check_params(const struct http_request *req, struct http_response *res,
+                     const char *const *allowed);
+const char *api_param(const struct http_request *req, const char *name);
+/* A positive 64-bit id from a path segment or parameter; 400 otherwise. */
+int api_parse_id(const char *text, const char *what, struct http_response *res, int64_t *out);
+int api_param_limit(const struct http_request *req, struct http_response *res, int *limit);
+/* from/to as canonical ISO bounds [from, to_end): to covers its whole
+ * period ("to=2018-04" includes all of April). Buffers >= 32 bytes. */
+int api_param_range(const struct http_request *req, struct http_response *res, char *from_buf,
+                    char *to_buf, const char **from, const char **to_end);
+/* Decode ?cursor= for the list named tag; 400 when it is not one of ours. */
+int api_param_cursor(const struct http_request *req, struct http_response *res, const char *tag,
+                     int *has, int64_t *k1, int64_t *k2);
+/* Render {"data":[...],"next":...} from a page; takes the page's items. */
+struct db_page;
+void api_send_page(struct http_response *res, struct db_page *page, const char *tag);
+/* Map -errno to a response: -ENOENT 404 (with what), -EINVAL 400, else 500/503. */
+void api_fail(struct http_response *res, int err, const char *what);
+/* Send a JSON text owned by the caller (it is taken). */
+void api_send_json(struct http_response *res, int status, char *json);
+
+/* GET /<things>/{id}: no parameters, the id from the path, fetch's JSON or
+ * 404 naming what. */
+struct db_conn;
+typedef int (*api_fetch_fn)(struct db_conn *conn, int64_t id, char **json);
+void api_get_one(struct api_app *app, const struct http_request *req, struct http_response *res,
+                 const char *what, api_fetch_fn fetch);
+/* GET /<things>/{id}/articles: limit and cursor; 404 when the parent is gone. */
+struct db_after;
+typedef int (*api_children_fn)(struct db_conn *conn, int64_t id, const struct db_after *after,
+                               int limit, struct db_page *out);
+void api_list_children(struct api_app *app, const struct http_request *req,
+                       struct http_response *res, const char *what, const char *tag,
+                       api_children_fn list);
+
+/* ---- handlers ---- */
+void api_healthz(void *app, const struct http_request *req, struct http_response *res);
+void api_readyz(void *app, const struct http_request *req, struct http_response *res);
+void api_openapi(void *app, const struct http_request *req, struct http_response *res);
+void api_articles_create(void *app, const struct http_request *req, struct http_response *res);
+void api_articles_list(void *app, const struct http_request *req, struct http_response *res);
+void api_article_get(void *app, const struct http_request *req, struct http_response *res);
+void api_entities_list(void *app, const struct http_request *req, struct http_response *res);
+void api_entity_get(void *app, const struct http_request *req, struct http_response *res);
+void api_entity_articles(void *app, const struct http_request *req, struct http_response *res);
+void api_events_list(void *app, const struct http_request *req, struct http_response *res);
+void api_event_get(void *app, const struct http_request *req, struct http_response *res);
+void api_event_articles(void *app, const struct http_request *req, struct http_response *res);
+void api_jobs_create(void *app, const struct http_request *req, struct http_response *res);
+void api_job_get(void *app, const struct http_request *req, struct http_response *res);
+void api_job_cancel(void *app, const struct http_request *req, struct http_response *res);
+
+#endif

@@ -1,0 +1,150 @@
+/* db: the only module that talks to PostgreSQL (sole user of libpq-fe.h).
+ *
+ * A fixed pool of connections, each used by one thread at a time: acquire and
+ * release in the same function. Every statement is a literal with parameters.
+ * Reads return JSON text rendered by PostgreSQL in the shape of openapi.yaml,
+ * so the HTTP layer frames it without re-encoding; writes take plain structs.
+ * Errors are -errno: -ENOENT (no such row), -EEXIST (unique violation),
+ * -EIO (database failure, already logged), -ENOMEM.
+ */
+#ifndef NEWSD_DB_H
+#define NEWSD_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct db_pool;
+struct db_conn;
+struct text_doc;
+
+int db_pool_new(const char *url, int size, struct db_pool **out);
+void db_pool_free(struct db_pool *pool);
+/* Blocks until a connection is free; reconnects a broken one. NULL when the
+ * database cannot be reached (logged). */
+struct db_conn *db_pool_acquire(struct db_pool *pool);
+void db_pool_release(struct db_pool *pool, struct db_conn *conn);
+
+/* Migrations: NNNN_name.sql files of dir, applied in order, each once, in a
+ * transaction with its schema_migrations row (version, name, sha256). */
+int db_migrate(struct db_conn *conn, const char *dir);
+/* Compare dir with what the database recorded. -ESTALE when an applied file
+ * changed or vanished (logged with its name), -EAGAIN when some are pending;
+ * *applied gets how many are applied. */
+int db_migrations_check(struct db_conn *conn, const char *dir, int *applied);
+
+/* One page of a list: items are JSON texts (owned), next holds the keyset
+ * of the last item when more follow. */
+struct db_page {
+	char **items;
+	size_t n;
+	bool more;
+	int64_t next_k1, next_k2;
+};
+void db_page_release(struct db_page *page);
+
+/* Keyset position (after a cursor): set when has is true. */
+struct db_after {
+	bool has;
+	int64_t k1, k2;
+};
+
+/* Time bounds [from, to_end) as canonical ISO 8601 UTC; NULL is open. */
+struct db_range {
+	const char *from;
+	const char *to_end;
+};
+
+/* ---- articles ---- */
+struct db_article_in {
+	const struct text_doc *doc;
+	const char *url;                 /* may be NULL */
+	const char *source;              /* publisher name, may be NULL */
+	const char *raw;                 /* the input object as JSON text */
+	const char *published_at;        /* canonical ISO 8601 UTC or NULL */
+	const char *published_origin;    /* "given" | ... or NULL */
+	const char *published_precision; /* "day" | ... or NULL */
+};
+/* Where a job item stands, so that its outcome commits with the article. */
+struct db_item_ref {
+	int64_t job_id;
+	int idx;
+	const char *worker_id;
+};
+/* Store an article with its entities, mentions and event, in one
+ * transaction. An article with the same url or the same body answers its
+ * existing id with *created false. With item set, the item is marked done in
+ * the same transaction; -ESTALE when the item is no longer ours (nothing
+ * stored). */
+int db_article_store(struct db_conn *conn, const struct db_article_in *in,
+                     const struct db_item_ref *item, int64_t *id_out, bool *created);
+int db_article_find_existing(struct db_conn *conn, const char *url, const char *content_hash,
+                             int64_t *id_out);
+int db_article_json(struct db_conn *conn, int64_t id, char **json_out);
+
+struct db_article_query {
+	const char *q;
+	const char *lang;
+	int64_t entity_id; /* 0: any */
+	int64_t event_id;  /* 0: any */
+	struct db_range range;
+	struct db_after after;
+	int limit;
+};
+int db_articles_list(struct db_conn *conn, const struct db_article_query *q, struct db_page *out);
+
+/* ---- entities ---- */
+struct db_entity_query {
+	const char *prefix; /* normalised (text_normalize_key), may be NULL */
+	const char *kind;   /* may be NULL */
+	struct db_after after;
+	int limit;
+};
+int db_entity_json(struct db_conn *conn, int64_t id, char **json_out);
+int db_entities_list(struct db_conn *conn, const struct db_entity_query *q, struct db_page *out);
+int db_entity_articles(struct db_conn *conn, int64_t id, const struct db_after *after, int limit,
+                       struct db_page *out);
+
+/* ---- events ---- */
+struct db_event_query {
+	int64_t entity_id; /* 0: any */
+	struct db_range range;
+	struct db_after after;
+	int limit;
+};
+int db_event_json(struct db_conn *conn, int64_t id, char **json_out);
+int db_events_list(struct db_conn *conn, const struct db_event_query *q, struct db_page *out);
+int db_event_articles(struct db_conn *conn, int64_t id, const struct db_after *after, int limit,
+                      struct db_page *out);
+
+/* ---- jobs ---- */
+/* items_json: a JSON array of strings, each an item's raw input. */
+int db_job_create(struct db_conn *conn, const char *items_json, int64_t *id_out);
+int db_job_json(struct db_conn *conn, int64_t id, char **json_out);
+/* -ENOENT, or -EALREADY when nothing was left to cancel. */
+int db_job_cancel(struct db_conn *conn, int64_t id);
+
+struct db_item {
+	int64_t job_id;
+	int idx;
+	char *input; /* owned */
+};
+int db_worker_register(struct db_conn *conn, const char *worker_id);
+int db_worker_heartbeat(struct db_conn *conn, const char *worker_id);
+int db_worker_unregister(struct db_conn *conn, const char *worker_id);
+/* Requeue the items of workers silent for lease_seconds; items that have
+ * already been attempted max_attempts times fail instead. Returns how many
+ * were requeued, or -errno. */
+int db_items_reclaim(struct db_conn *conn, int lease_seconds, int max_attempts);
+/* Claim up to max queued items for worker_id; *items is a new array. */
+int db_items_claim(struct db_conn *conn, const char *worker_id, int max, struct db_item **items,
+                   size_t *n);
+void db_items_free(struct db_item *items, size_t n);
+int db_item_fail(struct db_conn *conn, const struct db_item_ref *item, const char *error);
+/* Give an item back to the queue (shutdown before it ran). */
+int db_item_requeue(struct db_conn *conn, const struct db_item_ref *item);
+
+/* ---- health ---- */
+int db_ping(struct db_conn *conn);
+
+#endif

@@ -1,0 +1,86 @@
+/* text: the article pipeline as pure functions over an in-memory document.
+ *
+ * No I/O after text_init(), no database, no HTTP: every stage is unit-testable.
+ * The stages follow DESIGN.md: decode -> clean -> language -> dates -> entities.
+ * Linking, dedup and clustering need the database and live in ingest/ and db/.
+ *
+ * Thread safety: text_init() once before any thread uses the module,
+ * text_shutdown() once after they are done; text_process() may then run on
+ * any number of threads at once.
+ */
+#ifndef NEWSD_TEXT_H
+#define NEWSD_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum text_entity_kind {
+	TEXT_ENTITY_OTHER = 0,
+	TEXT_ENTITY_PERSON,
+	TEXT_ENTITY_LOCATION,
+	TEXT_ENTITY_ORGANIZATION,
+};
+
+/* What the caller knows about an article: all borrowed, any may be NULL
+ * except that exactly one of text and html must be set. */
+struct text_input {
+	const char *text;         /* plain text, UTF-8 (not yet validated) */
+	const char *html;         /* HTML page, UTF-8 (not yet validated) */
+	const char *title;        /* given title, overrides detection */
+	const char *lang;         /* given language (BCP 47), overrides detection */
+	const char *published_at; /* given, already validated ISO 8601: copied through */
+};
+
+/* One entity found in the body: mentions grouped by normalised form. */
+struct text_entity {
+	char *name;                 /* best surface form (the longest seen), owned */
+	char *key;                  /* normalised form used for grouping/linking, owned */
+	enum text_entity_kind kind; /* OTHER when no cue says better */
+	int count;                  /* number of mentions in the body */
+	int first_offset;           /* byte offset in body of the first mention */
+};
+
+/* The pipeline's result. Every pointer is owned by the doc; text_doc_release()
+ * frees them all. A field the pipeline cannot determine stays NULL / 0. */
+struct text_doc {
+	char *title;           /* given or detected; NULL when none */
+	char *body;            /* clean body: paragraphs joined by "\n\n", NFC */
+	char *lang;            /* ISO 639-1 (or 639-3 when no 1) code; NULL when unsure */
+	double lang_confidence; /* 0..1; 0 when lang is NULL */
+	char *published_at;    /* copied from the input when given, else NULL */
+	char content_hash[65]; /* lowercase hex SHA-256 of body */
+	uint64_t simhash;      /* 64-bit SimHash of body word shingles */
+	int word_count;        /* words in body */
+	struct text_entity *entities; /* sorted by count desc, then first_offset */
+	size_t n_entities;
+};
+
+#define TEXT_DOC_INIT ((struct text_doc){0})
+
+/* Load language profiles. langid_conf: an exttextcat fpdb.conf path (NULL for
+ * the system default). Returns 0 or -errno (-ENOENT when profiles are absent). */
+int text_init(const char *langid_conf);
+void text_shutdown(void);
+
+/* Run every stage. On failure returns -EINVAL (bad input: invalid UTF-8, no
+ * text left after cleaning, both or neither of text/html) or -ENOMEM, and sets
+ * *why to a static human-readable reason (never NULL on failure). */
+int text_process(const struct text_input *in, struct text_doc *out, const char **why);
+void text_doc_release(struct text_doc *doc);
+
+/* Individual stages, exposed for tests and for callers that need one. */
+bool text_utf8_valid(const char *s, size_t len);
+/* NFC-normalise; returns a new string or NULL on invalid UTF-8 / ENOMEM. */
+char *text_nfc(const char *s);
+/* Normalised key of a name: NFKC, case-folded, marks stripped, inner
+ * whitespace collapsed. New string, or NULL on ENOMEM/invalid UTF-8. */
+char *text_normalize_key(const char *s);
+/* Language of a text: returns 0 and sets lang (static string) and confidence,
+ * or -ENOENT when no reliable answer (lang NULL, confidence 0). */
+int text_detect_lang(const char *s, size_t len, const char **lang, double *confidence);
+uint64_t text_simhash(const char *body);
+int text_hamming64(uint64_t a, uint64_t b);
+const char *text_entity_kind_name(enum text_entity_kind kind);
+
+#endif

@@ -1,0 +1,66 @@
+/* The route table and the handlers' shared state. */
+#include "api.h"
+#include "config.h"
+#include "log.h"
+#include "strbuf.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct http_route routes[] = {
+        {"GET", "/healthz", api_healthz},
+        {"GET", "/readyz", api_readyz},
+        {"GET", "/openapi.yaml", api_openapi},
+        {"POST", "/articles", api_articles_create},
+        {"GET", "/articles", api_articles_list},
+        {"GET", "/articles/{id}", api_article_get},
+        {"GET", "/entities", api_entities_list},
+        {"GET", "/entities/{id}", api_entity_get},
+        {"GET", "/entities/{id}/articles", api_entity_articles},
+        {"GET", "/events", api_events_list},
+        {"GET", "/events/{id}", api_event_get},
+        {"GET", "/events/{id}/articles", api_event_articles},
+        {"POST", "/jobs", api_jobs_create},
+        {"GET", "/jobs/{id}", api_job_get},
+        {"DELETE", "/jobs/{id}", api_job_cancel},
+};
+
+const struct http_route *api_routes(size_t *n)
+{
+	*n = sizeof(routes) / sizeof(routes[0]);
+	return routes;
+}
+
+int api_app_init(struct api_app *app, const struct config *cfg, struct db_pool *pool,
+                 struct ingest *ingest)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char chunk[8192];
+	size_t got;
+	FILE *f;
+
+	memset(app, 0, sizeof(*app));
+	app->cfg = cfg;
+	app->pool = pool;
+	app->ingest = ingest;
+	f = fopen(cfg->openapi_path, "rb");
+	if (!f) {
+		log_warn("api: cannot read '%s': GET /openapi.yaml will answer 404",
+		         cfg->openapi_path);
+		return 0;
+	}
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (strbuf_add(&sb, chunk, got))
+			break;
+	fclose(f);
+	app->openapi = strbuf_detach(&sb, &app->openapi_len);
+	return app->openapi ? 0 : -ENOMEM;
+}
+
+void api_app_release(struct api_app *app)
+{
+	free(app->openapi);
+	app->openapi = NULL;
+}

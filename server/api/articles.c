@@ -1,0 +1,91 @@
+/* /articles: ingest one article, list and search, read one. */
+#include "api.h"
+#include "db.h"
+#include "ingest.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const NO_PARAMS[] = {NULL};
+static const char *const LIST_PARAMS[] = {"q",  "lang",  "entity", "event", "from",
+                                          "to", "limit", "cursor", NULL};
+
+void api_articles_create(void *app_, const struct http_request *req, struct http_response *res)
+{
+	struct api_app *app = app_;
+	struct db_conn *conn;
+	char why[INGEST_WHY_LEN], location[48];
+	char *json = NULL;
+	int64_t id = 0;
+	bool created = false;
+	int err;
+
+	if (api_check_params(req, res, NO_PARAMS))
+		return;
+	conn = db_pool_acquire(app->pool);
+	if (!conn) {
+		http_problem(res, 503, "the database is unreachable");
+		return;
+	}
+	err = ingest_article(conn, req->body, req->body_len, NULL, &id, &created, why);
+	if (!err)
+		err = db_article_json(conn, id, &json);
+	db_pool_release(app->pool, conn);
+	if (err) {
+		api_fail(res, err, err == -EINVAL ? why : "the article vanished");
+		return;
+	}
+	api_send_json(res, created ? 201 : 200, json);
+	snprintf(location, sizeof(location), "/articles/%" PRId64, id);
+	res->location = strdup(location);
+}
+
+void api_articles_list(void *app_, const struct http_request *req, struct http_response *res)
+{
+	struct api_app *app = app_;
+	struct db_article_query q = {0};
+	struct db_page page = {0};
+	struct db_conn *conn;
+	char from[40], to[40];
+	const char *v;
+	int has = 0, err;
+
+	if (api_check_params(req, res, LIST_PARAMS) || api_param_limit(req, res, &q.limit) ||
+	    api_param_range(req, res, from, to, &q.range.from, &q.range.to_end) ||
+	    api_param_cursor(req, res, "articles", &has, &q.after.k1, &q.after.k2))
+		return;
+	q.after.has = has;
+	q.q = api_param(req, "q");
+	if (q.q && !q.q[0])
+		q.q = NULL;
+	q.lang = api_param(req, "lang");
+	if (q.lang && (strlen(q.lang) < 2 || strlen(q.lang) > 3)) {
+		http_problem(res, 400, "parameter 'lang' must be a 2 or 3 letter language code");
+		return;
+	}
+	v = api_param(req, "entity");
+	if (v && api_parse_id(v, "parameter 'entity'", res, &q.entity_id))
+		return;
+	v = api_param(req, "event");
+	if (v && api_parse_id(v, "parameter 'event'", res, &q.event_id))
+		return;
+	conn = db_pool_acquire(app->pool);
+	if (!conn) {
+		http_problem(res, 503, "the database is unreachable");
+		return;
+	}
+	err = db_articles_list(conn, &q, &page);
+	db_pool_release(app->pool, conn);
+	if (err)
+		api_fail(res, err, "articles");
+	else
+		api_send_page(res, &page, "articles");
+}
+
+void api_article_get(void *app, const struct http_request *req, struct http_response *res)
+{
+	api_get_one(app, req, res, "article", db_article_json);
+}

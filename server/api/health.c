@@ -1,0 +1,71 @@
+/* Liveness, readiness and the contract. */
+#include "api.h"
+#include "config.h"
+#include "db.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const NO_PARAMS[] = {NULL};
+
+void api_healthz(void *app, const struct http_request *req, struct http_response *res)
+{
+	if (api_check_params(req, res, NO_PARAMS))
+		return;
+	api_send_json(res, 200, strdup("{\"status\":\"ok\"}"));
+}
+
+void api_readyz(void *app_, const struct http_request *req, struct http_response *res)
+{
+	struct api_app *app = app_;
+	struct db_conn *conn;
+	char body[128];
+	int applied = 0, err;
+
+	if (api_check_params(req, res, NO_PARAMS))
+		return;
+	conn = db_pool_acquire(app->pool);
+	if (!conn) {
+		http_problem(res, 503, "the database is unreachable");
+		return;
+	}
+	err = db_ping(conn);
+	if (!err)
+		err = db_migrations_check(conn, app->cfg->migrations_dir, &applied);
+	db_pool_release(app->pool, conn);
+	if (err == -EAGAIN) {
+		http_problem(res, 503, "migrations are pending (%d applied); run 'newsd migrate'",
+		             applied);
+	} else if (err == -ESTALE) {
+		http_problem(res, 503, "an applied migration file changed; see the server log");
+	} else if (err) {
+		http_problem(res, 503, "the database is unreachable");
+	} else {
+		snprintf(body, sizeof(body),
+		         "{\"status\":\"ready\",\"database\":\"ok\",\"migrations\":%d}", applied);
+		api_send_json(res, 200, strdup(body));
+	}
+}
+
+void api_openapi(void *app_, const struct http_request *req, struct http_response *res)
+{
+	struct api_app *app = app_;
+	char *copy;
+
+	if (api_check_params(req, res, NO_PARAMS))
+		return;
+	if (!app->openapi) {
+		http_problem(res, 404, "this server was started without its openapi.yaml");
+		return;
+	}
+	copy = malloc(app->openapi_len + 1);
+	if (!copy) {
+		http_problem(res, 503, "out of memory");
+		return;
+	}
+	memcpy(copy, app->openapi, app->openapi_len + 1);
+	http_json_take(res, 200, copy, app->openapi_len);
+	res->content_type = "application/yaml";
+}

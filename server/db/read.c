@@ -1,0 +1,208 @@
+/* Read queries: PostgreSQL renders each resource as JSON in the shape of
+ * openapi.yaml. Lists return rows (k1, k2, json) ordered by their keyset and
+ * fetch limit + 1 rows to know whether another page follows. Filters are
+ * "parameter IS NULL OR condition", run as one-off statements so that the
+ * planner sees the actual values and drops the unused conditions. */
+#include "internal.h"
+
+#include <errno.h>
+
+/* Shared field lists (compile-time literal concatenation, never runtime). */
+#define ARTICLE_SUMMARY_FIELDS                                                                     \
+	"'id', a.id, 'url', a.url, 'title', a.title, 'lang', a.lang, 'lang_confidence', "          \
+	"round(a.lang_confidence::numeric, 3), 'source', (SELECT s.name FROM sources s WHERE "     \
+	"s.id = a.source_id), 'agency', a.agency, 'published_at', newsd_iso(a.published_at), "     \
+	"'published_at_origin', a.published_at_origin, 'published_at_precision', "                 \
+	"a.published_at_precision, 'ingested_at', newsd_iso(a.ingested_at), 'word_count', "        \
+	"a.word_count, 'content_hash', a.content_hash, 'duplicate_of', a.duplicate_of, "           \
+	"'event_id', a.event_id"
+#define ARTICLE_ROW "a.id, 0, json_build_object(" ARTICLE_SUMMARY_FIELDS ")::text"
+
+#define ENTITY_SUMMARY_FIELDS                                                                      \
+	"'id', e.id, 'name', e.name, 'kind', e.kind, 'external_id', e.external_id, "               \
+	"'article_count', e.article_count, 'mention_count', e.mention_count, 'first_seen', "       \
+	"newsd_iso(e.first_seen), 'last_seen', newsd_iso(e.last_seen)"
+
+#define EVENT_SUMMARY_FIELDS                                                                       \
+	"'id', v.id, 'title', v.title, 'kind', v.kind, 'date', v.event_date::text, "               \
+	"'date_precision', v.event_date_precision, 'article_count', v.article_count, "             \
+	"'first_published', newsd_iso(v.first_published), 'last_published', "                      \
+	"newsd_iso(v.last_published)"
+
+static const struct db_stmt STMT_ARTICLE = {
+        "article_json",
+        "SELECT json_build_object(" ARTICLE_SUMMARY_FIELDS ", 'body', a.body, 'entities', "
+        "coalesce((SELECT json_agg(json_build_object('id', e.id, 'name', e.name, 'kind', e.kind, "
+        "'count', m.count) ORDER BY m.count DESC, e.id) FROM mentions m JOIN entities e ON e.id = "
+        "m.entity_id WHERE m.article_id = a.id), '[]'::json))::text FROM articles a WHERE a.id = "
+        "$1::bigint",
+        1};
+
+static const char SQL_ARTICLES[] =
+        "SELECT " ARTICLE_ROW " FROM articles a WHERE "
+        "($1::text IS NULL OR a.tsv @@ CASE WHEN $2::text IS NULL THEN newsd_query_all($1) ELSE "
+        "websearch_to_tsquery(newsd_ts_config($2), $1) END) "
+        "AND ($2::text IS NULL OR a.lang = $2) "
+        "AND ($3::bigint IS NULL OR EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = a.id "
+        "AND m.entity_id = $3::bigint)) "
+        "AND ($4::bigint IS NULL OR a.event_id = $4::bigint) "
+        "AND ($5::timestamptz IS NULL OR a.published_at >= $5::timestamptz) "
+        "AND ($6::timestamptz IS NULL OR a.published_at < $6::timestamptz) "
+        "AND ($7::bigint IS NULL OR a.id < $7::bigint) "
+        "ORDER BY a.id DESC LIMIT $8::int";
+
+static const struct db_stmt STMT_ENTITY = {
+        "entity_json",
+        "SELECT json_build_object(" ENTITY_SUMMARY_FIELDS ", 'aliases', coalesce((SELECT "
+        "json_agg(al.norm ORDER BY al.norm) FROM entity_aliases al WHERE al.entity_id = e.id), "
+        "'[]'::json))::text FROM entities e WHERE e.id = $1::bigint",
+        1};
+
+/* Prefix search escapes LIKE's wildcards in the (already normalised) text. */
+static const char SQL_ENTITIES[] =
+        "SELECT e.mention_count, e.id, json_build_object(" ENTITY_SUMMARY_FIELDS ")::text "
+        "FROM entities e WHERE "
+        "($1::text IS NULL OR EXISTS (SELECT 1 FROM entity_aliases al WHERE al.entity_id = e.id "
+        "AND al.norm LIKE replace(replace(replace($1, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || "
+        "'%')) "
+        "AND ($2::text IS NULL OR e.kind = $2) "
+        "AND ($3::bigint IS NULL OR (e.mention_count, e.id) < ($3::bigint, $4::bigint)) "
+        "ORDER BY e.mention_count DESC, e.id DESC LIMIT $5::int";
+
+static const struct db_stmt STMT_ENTITY_ARTICLES = {
+        "entity_articles",
+        "SELECT " ARTICLE_ROW " FROM mentions m JOIN articles a ON a.id = m.article_id "
+        "WHERE m.entity_id = $1::bigint AND ($2::bigint IS NULL OR a.id < $2::bigint) "
+        "ORDER BY a.id DESC LIMIT $3::int",
+        3};
+
+static const struct db_stmt STMT_EVENT = {
+        "event_json",
+        "SELECT json_build_object(" EVENT_SUMMARY_FIELDS ", 'entities', coalesce((SELECT "
+        "json_agg(json_build_object('id', e.id, 'name', e.name, 'kind', e.kind, 'weight', "
+        "ee.weight) ORDER BY ee.weight DESC, e.id) FROM event_entities ee JOIN entities e ON e.id "
+        "= ee.entity_id WHERE ee.event_id = v.id), '[]'::json))::text FROM events v WHERE v.id = "
+        "$1::bigint",
+        1};
+
+static const char SQL_EVENTS[] =
+        "SELECT (extract(epoch FROM v.last_published) * 1000000)::bigint, v.id, "
+        "json_build_object(" EVENT_SUMMARY_FIELDS ")::text FROM events v WHERE "
+        "($1::bigint IS NULL OR EXISTS (SELECT 1 FROM event_entities ee WHERE ee.event_id = v.id "
+        "AND ee.entity_id = $1::bigint)) "
+        "AND ($2::timestamptz IS NULL OR v.last_published >= $2::timestamptz) "
+        "AND ($3::timestamptz IS NULL OR v.last_published < $3::timestamptz) "
+        "AND ($4::bigint IS NULL OR ((extract(epoch FROM v.last_published) * 1000000)::bigint, "
+        "v.id) < ($4::bigint, $5::bigint)) "
+        "ORDER BY v.last_published DESC, v.id DESC LIMIT $6::int";
+
+static const struct db_stmt STMT_EVENT_ARTICLES = {
+        "event_articles",
+        "SELECT " ARTICLE_ROW " FROM articles a WHERE a.event_id = $1::bigint AND ($2::bigint IS "
+        "NULL OR a.id < $2::bigint) ORDER BY a.id DESC LIMIT $3::int",
+        3};
+
+static const struct db_stmt STMT_EXISTS_ENTITY = {
+        "entity_exists", "SELECT 1 FROM entities WHERE id = $1::bigint", 1};
+static const struct db_stmt STMT_EXISTS_EVENT = {"event_exists",
+                                                 "SELECT 1 FROM events WHERE id = $1::bigint", 1};
+
+static int page_from(struct db_conn *c, PGresult *res, int limit, const char *what,
+                     struct db_page *out)
+{
+	int err;
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		err = db_error(c, res, what);
+	else
+		err = db_page_fill(res, limit, out);
+	PQclear(res);
+	return err;
+}
+
+/* A list under a parent (entity, event): 404 when the parent is missing. */
+static int child_page(struct db_conn *c, const struct db_stmt *exists, const struct db_stmt *list,
+                      int64_t id, const struct db_after *after, int limit, struct db_page *out)
+{
+	char ibuf[24], abuf[24], lbuf[24];
+	const char *p[3] = {db_i64(ibuf, id), after->has ? db_i64(abuf, after->k1) : NULL,
+	                    db_i64(lbuf, limit + 1)};
+	PGresult *res = db_exec(c, exists, p);
+	int err = 0;
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		err = db_error(c, res, exists->name);
+	else if (PQntuples(res) == 0)
+		err = -ENOENT;
+	PQclear(res);
+	if (err)
+		return err;
+	return page_from(c, db_exec(c, list, p), limit, list->name, out);
+}
+
+int db_article_json(struct db_conn *conn, int64_t id, char **json_out)
+{
+	return db_fetch_json(conn, &STMT_ARTICLE, id, json_out);
+}
+
+int db_articles_list(struct db_conn *conn, const struct db_article_query *q, struct db_page *out)
+{
+	char ebuf[24], vbuf[24], abuf[24], lbuf[24];
+	const char *p[8] = {q->q,
+	                    q->lang,
+	                    q->entity_id ? db_i64(ebuf, q->entity_id) : NULL,
+	                    q->event_id ? db_i64(vbuf, q->event_id) : NULL,
+	                    q->range.from,
+	                    q->range.to_end,
+	                    q->after.has ? db_i64(abuf, q->after.k1) : NULL,
+	                    db_i64(lbuf, q->limit + 1)};
+
+	return page_from(conn, db_exec_once(conn, SQL_ARTICLES, 8, p), q->limit, "list articles",
+	                 out);
+}
+
+int db_entity_json(struct db_conn *conn, int64_t id, char **json_out)
+{
+	return db_fetch_json(conn, &STMT_ENTITY, id, json_out);
+}
+
+int db_entities_list(struct db_conn *conn, const struct db_entity_query *q, struct db_page *out)
+{
+	char k1buf[24], k2buf[24], lbuf[24];
+	const char *p[5] = {q->prefix, q->kind, q->after.has ? db_i64(k1buf, q->after.k1) : NULL,
+	                    q->after.has ? db_i64(k2buf, q->after.k2) : NULL,
+	                    db_i64(lbuf, q->limit + 1)};
+
+	return page_from(conn, db_exec_once(conn, SQL_ENTITIES, 5, p), q->limit, "list entities",
+	                 out);
+}
+
+int db_entity_articles(struct db_conn *conn, int64_t id, const struct db_after *after, int limit,
+                       struct db_page *out)
+{
+	return child_page(conn, &STMT_EXISTS_ENTITY, &STMT_ENTITY_ARTICLES, id, after, limit, out);
+}
+
+int db_event_json(struct db_conn *conn, int64_t id, char **json_out)
+{
+	return db_fetch_json(conn, &STMT_EVENT, id, json_out);
+}
+
+int db_events_list(struct db_conn *conn, const struct db_event_query *q, struct db_page *out)
+{
+	char ebuf[24], k1buf[24], k2buf[24], lbuf[24];
+	const char *p[6] = {q->entity_id ? db_i64(ebuf, q->entity_id) : NULL,
+	                    q->range.from,
+	                    q->range.to_end,
+	                    q->after.has ? db_i64(k1buf, q->after.k1) : NULL,
+	                    q->after.has ? db_i64(k2buf, q->after.k2) : NULL,
+	                    db_i64(lbuf, q->limit + 1)};
+
+	return page_from(conn, db_exec_once(conn, SQL_EVENTS, 6, p), q->limit, "list events", out);
+}
+
+int db_event_articles(struct db_conn *conn, int64_t id, const struct db_after *after, int limit,
+                      struct db_page *out)
+{
+	return child_page(conn, &STMT_EXISTS_EVENT, &STMT_EVENT_ARTICLES, id, after, limit, out);
+}

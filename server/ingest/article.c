@@ -1,0 +1,177 @@
+/* One article, from input JSON to stored rows. */
+#include "db.h"
+#include "ingest.h"
+#include "text.h"
+#include "timeutil.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_URL 2048
+#define MAX_SHORT_FIELD 1000
+
+struct input {
+	const char *text, *html, *url, *title, *source, *published_at, *lang;
+};
+
+__attribute__((format(printf, 2, 3))) static int invalid(char *why, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, INGEST_WHY_LEN, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* Fields are optional strings unless said otherwise; null means absent. */
+static int take_string(json_t *value, const char *key, const char **out, size_t max, char *why)
+{
+	if (json_is_null(value))
+		return 0;
+	if (!json_is_string(value))
+		return invalid(why, "field '%s' must be a string", key);
+	if (json_string_length(value) == 0)
+		return invalid(why, "field '%s' must not be empty", key);
+	if (max && json_string_length(value) > max)
+		return invalid(why, "field '%s' is longer than %zu bytes", key, max);
+	*out = json_string_value(value);
+	return 0;
+}
+
+static bool valid_url(const char *u)
+{
+	const char *p;
+
+	if (strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0)
+		return false;
+	p = strchr(u, ':') + 3;
+	if (!*p || *p == '/')
+		return false;
+	for (; *u; u++)
+		if ((unsigned char)*u <= ' ')
+			return false;
+	return true;
+}
+
+static int parse_input(json_t *obj, struct input *in, char *why)
+{
+	const char *key;
+	json_t *value;
+	int err = 0;
+	size_t i;
+
+	memset(in, 0, sizeof(*in));
+	if (!json_is_object(obj))
+		return invalid(why, "an article must be a JSON object");
+	json_object_foreach (obj, key, value) {
+		if (strcmp(key, "text") == 0)
+			err = take_string(value, key, &in->text, 0, why);
+		else if (strcmp(key, "html") == 0)
+			err = take_string(value, key, &in->html, 0, why);
+		else if (strcmp(key, "url") == 0)
+			err = take_string(value, key, &in->url, MAX_URL, why);
+		else if (strcmp(key, "title") == 0)
+			err = take_string(value, key, &in->title, MAX_SHORT_FIELD, why);
+		else if (strcmp(key, "source") == 0)
+			err = take_string(value, key, &in->source, MAX_SHORT_FIELD, why);
+		else if (strcmp(key, "published_at") == 0)
+			err = take_string(value, key, &in->published_at, 64, why);
+		else if (strcmp(key, "lang") == 0)
+			err = take_string(value, key, &in->lang, 3, why);
+		else
+			err = invalid(why, "unknown field '%s'", key);
+		if (err)
+			return err;
+	}
+	if (!in->text == !in->html)
+		return invalid(why, in->text ? "give either 'text' or 'html', not both"
+		                             : "field 'text' or 'html' is required");
+	if (in->url && !valid_url(in->url))
+		return invalid(why, "field 'url' must be an http:// or https:// URL");
+	if (in->lang) {
+		for (i = 0; in->lang[i]; i++)
+			if (!isalpha((unsigned char)in->lang[i]))
+				break;
+		if (in->lang[i] || i < 2)
+			return invalid(why, "field 'lang' must be a 2 or 3 letter language code");
+	}
+	return 0;
+}
+
+int ingest_article(struct db_conn *conn, const char *input_json, size_t len,
+                   const struct db_item_ref *item, int64_t *id, bool *created, char *why)
+{
+	struct text_doc doc = TEXT_DOC_INIT;
+	struct text_input tin = {0};
+	struct db_article_in ain = {0};
+	struct time_point tp;
+	struct input in;
+	json_error_t jerr;
+	json_t *obj = json_loadb(input_json, len, JSON_REJECT_DUPLICATES, &jerr);
+	char published[TIME_ISO_LEN], lang[4] = "";
+	char *raw = NULL;
+	const char *reason = NULL;
+	size_t i;
+	int err;
+
+	why[0] = '\0';
+	if (!obj) {
+		err = invalid(why, "not valid JSON: %s at line %d column %d", jerr.text, jerr.line,
+		              jerr.column);
+		goto out;
+	}
+	err = parse_input(obj, &in, why);
+	if (err)
+		goto out;
+	if (in.published_at) {
+		if (time_parse_iso8601(in.published_at, &tp)) {
+			err = invalid(why,
+			              "field 'published_at' must be an ISO 8601 date or "
+			              "date-time, got '%.40s'",
+			              in.published_at);
+			goto out;
+		}
+		time_format_utc(tp.epoch_ms, published);
+		ain.published_at = published;
+		ain.published_origin = "given";
+		ain.published_precision = time_precision_name(tp.precision);
+	}
+	if (in.lang) {
+		for (i = 0; in.lang[i]; i++)
+			lang[i] = (char)tolower((unsigned char)in.lang[i]);
+		lang[i] = '\0';
+		tin.lang = lang;
+	}
+	tin.text = in.text;
+	tin.html = in.html;
+	tin.title = in.title;
+	tin.published_at = ain.published_at;
+	err = text_process(&tin, &doc, &reason);
+	if (err) {
+		if (err == -EINVAL)
+			invalid(why, "%s", reason ? reason : "the article could not be processed");
+		goto out;
+	}
+	/* Keep the input as given, re-encoded compactly, for re-processing. */
+	raw = json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS);
+	if (!raw) {
+		err = -ENOMEM;
+		goto out;
+	}
+	ain.doc = &doc;
+	ain.url = in.url;
+	ain.source = in.source;
+	ain.raw = raw;
+	err = db_article_store(conn, &ain, item, id, created);
+out:
+	free(raw);
+	text_doc_release(&doc);
+	json_decref(obj);
+	return err;
+}
