@@ -7,8 +7,8 @@ for t in "$@"; do
 	out=$("$t" 2>&1)
 	rc=$?
 	echo "$out"
-	p=$(echo "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
-	f=$(echo "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)
+	p=$(echo "$out" | grep -o '\[  PASSED  \] [0-9]*' | grep -o '[0-9]*$' | tail -1)
+	f=$(echo "$out" | grep -o '\[  FAILED  \] [0-9]*' | grep -o '[0-9]*$' | tail -1)
 	passed=$((passed + ${p:-0}))
 	failed=$((failed + ${f:-0}))
 	if [[ $rc -ne 0 && -z "$f" ]]; then
