@@ -141,7 +141,11 @@ int db_items_claim(struct db_conn *conn, const char *worker_id, int max, struct 
                    size_t *n);
 void db_items_free(struct db_item *items, size_t n);
 int db_item_fail(struct db_conn *conn, const struct db_item_ref *item, const char *error);
-/* Give an item back to the queue (shutdown before it ran). */
+/* A transient failure: retry later with backoff, or fail for good with
+ * error once max_attempts are spent. */
+int db_item_retry(struct db_conn *conn, const struct db_item_ref *item, const char *error,
+                  int max_attempts);
+/* Give an item back to the queue without counting an attempt (it never ran). */
 int db_item_requeue(struct db_conn *conn, const struct db_item_ref *item);
 
 /* ---- health ---- */

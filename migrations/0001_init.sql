@@ -202,6 +202,7 @@ CREATE TABLE job_items (
 	attempts integer NOT NULL DEFAULT 0,
 	claimed_by text,
 	claimed_at timestamptz,
+	not_before timestamptz, -- retry backoff: not claimed before this time
 	article_id bigint REFERENCES articles (id),
 	error text,
 	finished_at timestamptz,

@@ -71,9 +71,10 @@ static const struct db_stmt STMT_RECLAIM = {
 static const struct db_stmt STMT_CLAIM = {
         "items_claim",
         "UPDATE job_items i SET status = 'running', attempts = i.attempts + 1, claimed_by = $1, "
-        "claimed_at = now() FROM (SELECT job_id, idx FROM job_items WHERE status = 'queued' "
-        "ORDER BY job_id, idx LIMIT $2::int FOR UPDATE SKIP LOCKED) q WHERE i.job_id = q.job_id "
-        "AND i.idx = q.idx RETURNING i.job_id, i.idx, i.input",
+        "claimed_at = now() FROM (SELECT job_id, idx FROM job_items WHERE status = 'queued' AND "
+        "(not_before IS NULL OR not_before <= now()) ORDER BY job_id, idx LIMIT $2::int FOR "
+        "UPDATE SKIP LOCKED) q WHERE i.job_id = q.job_id AND i.idx = q.idx RETURNING i.job_id, "
+        "i.idx, i.input",
         2};
 
 static const struct db_stmt STMT_FAIL = {
@@ -89,6 +90,19 @@ static const struct db_stmt STMT_REQUEUE = {
         "- 1, 0) WHERE job_id = $1::bigint AND idx = $2::int AND status = 'running' AND "
         "claimed_by = $3",
         3};
+
+/* A transient failure: back to the queue after 2^attempts seconds, or
+ * failed with the last error once max attempts are spent. */
+static const struct db_stmt STMT_RETRY = {
+        "item_retry",
+        "WITH r AS (UPDATE job_items SET status = CASE WHEN attempts >= $5::int THEN 'failed' "
+        "ELSE 'queued' END, error = CASE WHEN attempts >= $5::int THEN 'gave up after ' || "
+        "attempts || ' attempts: ' || $4 END, finished_at = CASE WHEN attempts >= $5::int THEN "
+        "now() END, not_before = now() + make_interval(secs => power(2, attempts)), claimed_by = "
+        "NULL WHERE job_id = $1::bigint AND idx = $2::int AND status = 'running' AND claimed_by "
+        "= $3 RETURNING job_id) UPDATE jobs SET updated_at = now() WHERE id IN (SELECT job_id "
+        "FROM r)",
+        5};
 
 static int command(struct db_conn *c, const struct db_stmt *st, const char *const *p)
 {
@@ -232,6 +246,16 @@ int db_item_fail(struct db_conn *conn, const struct db_item_ref *item, const cha
 	                    error};
 
 	return command(conn, &STMT_FAIL, p);
+}
+
+int db_item_retry(struct db_conn *conn, const struct db_item_ref *item, const char *error,
+                  int max_attempts)
+{
+	char jbuf[24], ibuf[24], mbuf[24];
+	const char *p[5] = {db_i64(jbuf, item->job_id), db_i64(ibuf, item->idx), item->worker_id,
+	                    error, db_i64(mbuf, max_attempts)};
+
+	return command(conn, &STMT_RETRY, p);
 }
 
 int db_item_requeue(struct db_conn *conn, const struct db_item_ref *item)

@@ -258,8 +258,9 @@ static int assign_event(struct db_conn *c, int64_t article_id, const char *when,
 			err = db_result_int64(res, 0, &event_id);
 		PQclear(res);
 	}
+	db_i64(ebuf, event_id);
 	if (!err && n) {
-		const char *p[3] = {db_i64(ebuf, event_id), ids, counts};
+		const char *p[3] = {ebuf, ids, counts};
 
 		err = run(c, &STMT_EVENT_ENTITIES, p, PGRES_COMMAND_OK, NULL);
 	}

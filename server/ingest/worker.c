@@ -79,7 +79,7 @@ static void run_item(uv_work_t *req)
 		/* Transient (database, memory): back to the queue for a retry. */
 		log_warn("ingest: job=%" PRId64 " item=%d: %s; retrying later", ref.job_id, ref.idx,
 		         strerror(-err));
-		db_item_requeue(conn, &ref);
+		db_item_retry(conn, &ref, strerror(-err), MAX_ATTEMPTS);
 	} else {
 		log_debug("ingest: job=%" PRId64 " item=%d article=%" PRId64 "%s", ref.job_id,
 		          ref.idx, id, created ? "" : " (existing)");
