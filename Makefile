@@ -1,8 +1,9 @@
 # newsd build. `make help` lists the targets.
 #
-# Every source under server/<module>/ goes into build/<tree>/libnewsd.a; the
-# binary adds server/main.c; each tests/unit/test_*.c links the library (never
-# main.c). BUILD selects the tree, so the sanitizer build never mixes objects
+# Every source under server/<module>/ is compiled once into build/<tree>/; the
+# binary links them with server/main.c; each tests/unit/test_*.c links them
+# (never main.c). Objects are linked directly, not through an archive, whose
+# members are named by basename only (text/entities.o vs api/entities.o). BUILD selects the tree, so the sanitizer build never mixes objects
 # with the normal one.
 
 BUILD ?= build/default
@@ -50,18 +51,14 @@ $(BUILD)/%.o: %.c
 	@echo "  CC $<"
 	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
-$(BUILD)/libnewsd.a: $(LIB_OBJ)
-	@rm -f $@
-	@ar rcs $@ $^
-
-$(BUILD)/newsd: $(MAIN_OBJ) $(BUILD)/libnewsd.a
+$(BUILD)/newsd: $(MAIN_OBJ) $(LIB_OBJ)
 	@echo "  LD $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libnewsd.a
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	@echo "  LD $@"
-	@$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libnewsd.a $(LDLIBS) -lcmocka
+	@$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS) -lcmocka
 
 deps:
 	@scripts/deps.sh

@@ -44,14 +44,14 @@ struct text_entity {
 /* The pipeline's result. Every pointer is owned by the doc; text_doc_release()
  * frees them all. A field the pipeline cannot determine stays NULL / 0. */
 struct text_doc {
-	char *title;           /* given or detected; NULL when none */
-	char *body;            /* clean body: paragraphs joined by "\n\n", NFC */
-	char *lang;            /* ISO 639-1 (or 639-3 when no 1) code; NULL when unsure */
-	double lang_confidence; /* 0..1; 0 when lang is NULL */
-	char *published_at;    /* copied from the input when given, else NULL */
-	char content_hash[65]; /* lowercase hex SHA-256 of body */
-	uint64_t simhash;      /* 64-bit SimHash of body word shingles */
-	int word_count;        /* words in body */
+	char *title;                  /* given or detected; NULL when none */
+	char *body;                   /* clean body: paragraphs joined by "\n\n", NFC */
+	char *lang;                   /* ISO 639-1 (or 639-3 when no 1) code; NULL when unsure */
+	double lang_confidence;       /* 0..1; 0 when lang is NULL */
+	char *published_at;           /* copied from the input when given, else NULL */
+	char content_hash[65];        /* lowercase hex SHA-256 of body */
+	uint64_t simhash;             /* 64-bit SimHash of body word shingles */
+	int word_count;               /* words in body */
 	struct text_entity *entities; /* sorted by count desc, then first_offset */
 	size_t n_entities;
 };

@@ -1,0 +1,212 @@
+/* pipeline: text_process() runs the stages in order over one document.
+ *
+ *   validate -> (HTML -> text) -> NFC -> paragraphs -> boilerplate -> title
+ *   -> body -> language -> entities -> content hash, SimHash, word count
+ *
+ * Each stage owns its buffers and hands the next one a NUL-terminated string;
+ * nothing here logs or does I/O.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "sha256.h"
+#include "strbuf.h"
+#include "text.h"
+
+int text_init(const char *langid_conf)
+{
+	return text_langid_init(langid_conf);
+}
+
+void text_shutdown(void)
+{
+	text_langid_shutdown();
+}
+
+const char *text_entity_kind_name(enum text_entity_kind kind)
+{
+	switch (kind) {
+	case TEXT_ENTITY_PERSON:
+		return "person";
+	case TEXT_ENTITY_LOCATION:
+		return "location";
+	case TEXT_ENTITY_ORGANIZATION:
+		return "organization";
+	case TEXT_ENTITY_OTHER:
+		break;
+	}
+	return "other";
+}
+
+void text_doc_release(struct text_doc *doc)
+{
+	if (!doc)
+		return;
+	free(doc->title);
+	free(doc->body);
+	free(doc->lang);
+	free(doc->published_at);
+	text_entities_free(doc->entities, doc->n_entities);
+	*doc = TEXT_DOC_INIT;
+}
+
+/* A given BCP 47 tag keeps its primary language subtag, lower-cased:
+ * "fr-FR" -> "fr". NULL when there is none (the caller detects instead). */
+static char *primary_subtag(const char *tag)
+{
+	size_t n = 0, i;
+	char *out;
+
+	while ((tag[n] | 0x20) >= 'a' && (tag[n] | 0x20) <= 'z')
+		n++;
+	if (!n || n > 8)
+		return NULL;
+	out = malloc(n + 1);
+	if (!out)
+		return NULL;
+	for (i = 0; i < n; i++)
+		out[i] = (char)(tag[i] | 0x20);
+	out[n] = '\0';
+	return out;
+}
+
+/* NFC + white space collapsed; NULL with *err = 0 when blank. */
+static char *clean_title(const char *raw, bool from_html, int *err)
+{
+	char *nfc = NULL, *t = NULL;
+
+	*err = text_nfc_n(raw, strlen(raw), &nfc);
+	if (*err)
+		return NULL;
+	if (from_html) {
+		t = text_title_from_html(nfc, err);
+	} else {
+		t = text_collapse_ws(nfc, strlen(nfc));
+		if (!t)
+			*err = -ENOMEM;
+		else if (!*t) {
+			free(t);
+			t = NULL;
+		}
+	}
+	free(nfc);
+	return t;
+}
+
+static int pick_title(const struct text_input *in, const char *html_title,
+                      const struct text_paras *ps, char **title)
+{
+	long guess;
+	int err = 0;
+
+	*title = NULL;
+	if (in->title)
+		*title = clean_title(in->title, false, &err);
+	if (!*title && !err && html_title)
+		*title = clean_title(html_title, true, &err);
+	if (*title || err)
+		return err;
+	guess = text_title_guess(ps);
+	if (guess < 0)
+		return 0;
+	*title = strdup(ps->buf + ps->v[guess].off);
+	return *title ? 0 : -ENOMEM;
+}
+
+static int detect_lang(const struct text_input *in, struct text_doc *out)
+{
+	const char *code;
+	double conf;
+
+	if (in->lang && *in->lang) {
+		out->lang = primary_subtag(in->lang);
+		if (out->lang) {
+			out->lang_confidence = 1.0;
+			return 0;
+		}
+	}
+	if (text_detect_lang(out->body, strlen(out->body), &code, &conf))
+		return 0; /* unsure: lang stays NULL */
+	out->lang = strdup(code);
+	if (!out->lang)
+		return -ENOMEM;
+	out->lang_confidence = conf;
+	return 0;
+}
+
+int text_process(const struct text_input *in, struct text_doc *out, const char **why)
+{
+	struct text_paras ps = TEXT_PARAS_INIT;
+	struct strbuf html_text = STRBUF_INIT;
+	char *text = NULL, *html_title = NULL;
+	const char *src;
+	size_t len;
+	int err = -EINVAL;
+
+	*out = TEXT_DOC_INIT;
+	*why = NULL;
+	strbuf_init(&html_text);
+	if (!in || !in->text == !in->html) {
+		*why = "exactly one of text and html is required";
+		goto out;
+	}
+	src = in->text ? in->text : in->html;
+	len = strlen(src);
+	if (!text_utf8_valid(src, len)) {
+		*why = "body is not valid UTF-8";
+		goto out;
+	}
+	if (in->title && !text_utf8_valid(in->title, strlen(in->title))) {
+		*why = "title is not valid UTF-8";
+		goto out;
+	}
+	if (in->html) {
+		err = text_html_to_text(src, len, &html_text, &html_title);
+		if (err)
+			goto out;
+		src = html_text.buf;
+		len = html_text.len;
+	}
+	err = text_nfc_n(src, len, &text);
+	if (!err)
+		err = text_paras_split(text, &ps);
+	if (err)
+		goto out;
+	text_paras_mark_boilerplate(&ps);
+	err = pick_title(in, html_title, &ps, &out->title);
+	if (err)
+		goto out;
+	if (out->title)
+		text_paras_mark_title(&ps, out->title);
+	err = text_paras_join(&ps, &out->body);
+	if (err == -EINVAL) {
+		*why = "no text content";
+		goto out;
+	}
+	if (!err)
+		err = detect_lang(in, out);
+	if (!err && in->published_at) {
+		out->published_at = strdup(in->published_at);
+		if (!out->published_at)
+			err = -ENOMEM;
+	}
+	if (!err)
+		err = text_entities_extract(out->body, out->lang, &out->entities, &out->n_entities);
+	if (err)
+		goto out;
+	sha256_hex(out->body, strlen(out->body), out->content_hash);
+	text_fingerprint(out->body, &out->simhash, &out->word_count);
+out:
+	if (err) {
+		text_doc_release(out);
+		if (!*why)
+			*why = err == -ENOMEM ? "out of memory" : "invalid input";
+	}
+	text_paras_release(&ps);
+	strbuf_release(&html_text);
+	free(text);
+	free(html_title);
+	return err;
+}
