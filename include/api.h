@@ -42,9 +42,14 @@ int api_param_range(const struct http_request *req, struct http_response *res, c
 /* Decode ?cursor= for the list named tag; 400 when it is not one of ours. */
 int api_param_cursor(const struct http_request *req, struct http_response *res, const char *tag,
                      int *has, int64_t *k1, int64_t *k2);
-/* Render {"data":[...],"next":...} from a page; takes the page's items. */
+/* Render {"data":[...],"next":...} from a page; takes the page's items. The
+ * next cursor is bound to tag and to req's filters. */
 struct db_page;
-void api_send_page(struct http_response *res, struct db_page *page, const char *tag);
+void api_send_page(const struct http_request *req, struct http_response *res, struct db_page *page,
+                   const char *tag);
+/* A text parameter that must not be empty when given: NULL when absent. */
+int api_param_text(const struct http_request *req, struct http_response *res, const char *name,
+                   const char **out);
 /* Map -errno to a response: -ENOENT 404 (with what), -EINVAL 400, else 500/503. */
 void api_fail(struct http_response *res, int err, const char *what);
 /* Send a JSON text owned by the caller (it is taken). */

@@ -118,7 +118,8 @@ int db_event_articles(struct db_conn *conn, int64_t id, const struct db_after *a
                       struct db_page *out);
 
 /* ---- jobs ---- */
-/* items_json: a JSON array of strings, each an item's raw input. */
+/* items_json: a JSON array of strings, each an item's raw input, its index
+ * its position in the array; null entries hold a place but are no item. */
 int db_job_create(struct db_conn *conn, const char *items_json, int64_t *id_out);
 int db_job_json(struct db_conn *conn, int64_t id, char **json_out);
 /* -ENOENT, or -EALREADY when nothing was left to cancel. */

@@ -48,7 +48,8 @@ struct text_doc {
 	char *body;                   /* clean body: paragraphs joined by "\n\n", NFC */
 	char *lang;                   /* ISO 639-1 (or 639-3 when no 1) code; NULL when unsure */
 	double lang_confidence;       /* 0..1; 0 when lang is NULL */
-	char *published_at;           /* copied from the input when given, else NULL */
+	char *published_at;           /* given, else as found in HTML metadata (unvalidated) */
+	const char *published_origin; /* "given", "metadata" or NULL (static string) */
 	char content_hash[65];        /* lowercase hex SHA-256 of body */
 	uint64_t simhash;             /* 64-bit SimHash of body word shingles */
 	int word_count;               /* words in body */

@@ -2,6 +2,8 @@
 -- transaction with its schema_migrations row.
 
 CREATE EXTENSION IF NOT EXISTS unaccent;
+-- Trigram indexes serve entity searches by the prefix of any word of a name.
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
 
 -- Full-text search: one configuration per language, each folding accents
 -- (so "Elysee" finds "Élysée") before its Snowball stemmer. Articles in a
@@ -140,15 +142,16 @@ CREATE TABLE entities (
 CREATE INDEX entities_kind ON entities (kind, id);
 
 -- Normalised alias -> entity. norm is text_normalize_key() of a surface form:
--- case-folded, accents stripped, so lookups are exact on norm and prefix
--- searches use text_pattern_ops.
+-- case-folded, accents stripped, so lookups are exact on norm; searches by
+-- the prefix of any word ("pout" finds "vladimir poutine") use the trigram
+-- index.
 CREATE TABLE entity_aliases (
 	norm text NOT NULL,
 	entity_id bigint NOT NULL REFERENCES entities (id) ON DELETE CASCADE,
 	lang text NOT NULL DEFAULT '',
 	PRIMARY KEY (norm, entity_id)
 );
-CREATE INDEX entity_aliases_prefix ON entity_aliases (norm text_pattern_ops);
+CREATE INDEX entity_aliases_trgm ON entity_aliases USING gin (norm gin_trgm_ops);
 CREATE INDEX entity_aliases_entity ON entity_aliases (entity_id);
 
 CREATE TABLE mentions (

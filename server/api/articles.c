@@ -58,9 +58,8 @@ void api_articles_list(void *app_, const struct http_request *req, struct http_r
 	    api_param_cursor(req, res, "articles", &has, &q.after.k1, &q.after.k2))
 		return;
 	q.after.has = has;
-	q.q = api_param(req, "q");
-	if (q.q && !q.q[0])
-		q.q = NULL;
+	if (api_param_text(req, res, "q", &q.q))
+		return;
 	q.lang = api_param(req, "lang");
 	if (q.lang && (strlen(q.lang) < 2 || strlen(q.lang) > 3)) {
 		http_problem(res, 400, "parameter 'lang' must be a 2 or 3 letter language code");
@@ -82,7 +81,7 @@ void api_articles_list(void *app_, const struct http_request *req, struct http_r
 	if (err)
 		api_fail(res, err, "articles");
 	else
-		api_send_page(res, &page, "articles");
+		api_send_page(req, res, &page, "articles");
 }
 
 void api_article_get(void *app, const struct http_request *req, struct http_response *res)

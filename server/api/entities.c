@@ -36,8 +36,9 @@ void api_entities_list(void *app_, const struct http_request *req, struct http_r
 		             "other");
 		return;
 	}
-	text = api_param(req, "q");
-	if (text && text[0]) {
+	if (api_param_text(req, res, "q", &text))
+		return;
+	if (text) {
 		/* Aliases are stored normalised; so is the prefix. */
 		prefix = text_normalize_key(text);
 		if (!prefix) {
@@ -58,7 +59,7 @@ void api_entities_list(void *app_, const struct http_request *req, struct http_r
 	if (err)
 		api_fail(res, err, "entities");
 	else
-		api_send_page(res, &page, "entities");
+		api_send_page(req, res, &page, "entities");
 }
 
 void api_entity_get(void *app, const struct http_request *req, struct http_response *res)
@@ -99,7 +100,7 @@ void api_events_list(void *app_, const struct http_request *req, struct http_res
 	if (err)
 		api_fail(res, err, "events");
 	else
-		api_send_page(res, &page, "events");
+		api_send_page(req, res, &page, "events");
 }
 
 void api_event_get(void *app, const struct http_request *req, struct http_response *res)

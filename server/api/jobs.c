@@ -23,7 +23,8 @@ static bool is_ndjson(const char *content_type)
 }
 
 /* Each non-blank line is an item, kept as written (a malformed line fails
- * alone when it runs). */
+ * alone when it runs). A blank line is a null, so that every item's index
+ * stays its line number - 1; nulls are not stored. */
 static int items_from_ndjson(const char *body, size_t len, json_t *items)
 {
 	const char *p = body, *end = body + len, *nl, *s, *e;
@@ -36,7 +37,8 @@ static int items_from_ndjson(const char *body, size_t len, json_t *items)
 			;
 		for (e = nl; e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'); e--)
 			;
-		if (e > s && json_array_append_new(items, json_stringn(s, (size_t)(e - s))))
+		if (json_array_append_new(items,
+		                          e > s ? json_stringn(s, (size_t)(e - s)) : json_null()))
 			return -ENOMEM;
 		p = nl + 1;
 	}
@@ -76,6 +78,16 @@ static int items_from_array(const char *body, size_t len, json_t *items, char *w
 	return err;
 }
 
+static size_t count_items(const json_t *items)
+{
+	size_t i, n = 0;
+	json_t *v;
+
+	json_array_foreach (items, i, v)
+		n += !json_is_null(v);
+	return n;
+}
+
 void api_jobs_create(void *app_, const struct http_request *req, struct http_response *res)
 {
 	struct api_app *app = app_;
@@ -84,6 +96,7 @@ void api_jobs_create(void *app_, const struct http_request *req, struct http_res
 	char why[256] = "", location[48];
 	char *items_text = NULL, *json = NULL;
 	int64_t id = 0;
+	size_t n;
 	int err;
 
 	if (!items) {
@@ -100,13 +113,14 @@ void api_jobs_create(void *app_, const struct http_request *req, struct http_res
 		api_fail(res, err, why);
 		goto out;
 	}
-	if (json_array_size(items) == 0) {
+	n = count_items(items);
+	if (n == 0) {
 		http_problem(res, 400, "a job needs at least one article");
 		goto out;
 	}
-	if (json_array_size(items) > (size_t)app->cfg->max_job_items) {
+	if (n > (size_t)app->cfg->max_job_items) {
 		http_problem(res, 400, "a job holds at most %ld articles, got %zu",
-		             app->cfg->max_job_items, json_array_size(items));
+		             app->cfg->max_job_items, n);
 		goto out;
 	}
 	items_text = json_dumps(items, JSON_COMPACT);

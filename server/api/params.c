@@ -47,6 +47,17 @@ const char *api_param(const struct http_request *req, const char *name)
 	return NULL;
 }
 
+int api_param_text(const struct http_request *req, struct http_response *res, const char *name,
+                   const char **out)
+{
+	*out = api_param(req, name);
+	if (*out && !(*out)[0]) {
+		http_problem(res, 400, "parameter '%s' must not be empty", name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static bool parse_positive(const char *text, int64_t max, int64_t *out)
 {
 	int64_t v = 0;
@@ -151,8 +162,30 @@ int api_param_range(const struct http_request *req, struct http_response *res, c
 	return 0;
 }
 
-/* Cursors are base64url("tag:k1:k2"): opaque to clients, and a cursor of
- * one list is refused by another. */
+/* Cursors are base64url("tag:k1:k2:filters"): opaque to clients; a cursor
+ * of one list, or of the same list under other filters, is refused (paging
+ * on with other filters would silently skip or repeat items). filters is a
+ * hash of every parameter but cursor and limit, independent of their order
+ * (repeated parameters are refused before this). */
+static uint32_t filters_hash(const struct http_request *req)
+{
+	uint32_t all = 0, h;
+	const char *s;
+	size_t i;
+
+	for (i = 0; i < req->n_params; i++) {
+		if (!strcmp(req->params[i].key, "cursor") || !strcmp(req->params[i].key, "limit"))
+			continue;
+		h = 2166136261u;
+		for (s = req->params[i].key; *s; s++)
+			h = (h ^ (unsigned char)*s) * 16777619u;
+		h = (h ^ '=') * 16777619u;
+		for (s = req->params[i].value ? req->params[i].value : ""; *s; s++)
+			h = (h ^ (unsigned char)*s) * 16777619u;
+		all ^= h;
+	}
+	return all;
+}
 static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 static void b64url_encode(const char *in, size_t len, char *out)
@@ -204,21 +237,22 @@ int api_param_cursor(const struct http_request *req, struct http_response *res, 
                      int *has, int64_t *k1, int64_t *k2)
 {
 	const char *c = api_param(req, "cursor");
-	char plain[96], expect[24];
+	char plain[96], expect[40];
 	long long a, b;
 	int used = 0;
 
 	*has = 0;
 	if (!c)
 		return 0;
-	snprintf(expect, sizeof(expect), "%s:", tag);
+	snprintf(expect, sizeof(expect), "%s:%08x:", tag, (unsigned)filters_hash(req));
 	if (strlen(c) > 120 || b64url_decode(c, plain, sizeof(plain)) ||
 	    strncmp(plain, expect, strlen(expect)) != 0 ||
 	    sscanf(plain + strlen(expect), "%lld:%lld%n", &a, &b, &used) != 2 ||
 	    plain[strlen(expect) + (size_t)used] != '\0') {
 		http_problem(res, 400,
-		             "parameter 'cursor' is not a cursor of this list; pass the "
-		             "'next' value of a previous page");
+		             "parameter 'cursor' is not a cursor of this list with these filters; "
+		             "pass the "
+		             "'next' value of the previous page");
 		return -EINVAL;
 	}
 	*has = 1;
@@ -236,7 +270,8 @@ void api_send_json(struct http_response *res, int status, char *json)
 	http_json_take(res, status, json, strlen(json));
 }
 
-void api_send_page(struct http_response *res, struct db_page *page, const char *tag)
+void api_send_page(const struct http_request *req, struct http_response *res, struct db_page *page,
+                   const char *tag)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char plain[80], cursor[120];
@@ -250,8 +285,8 @@ void api_send_page(struct http_response *res, struct db_page *page, const char *
 			err = strbuf_addstr(&sb, page->items[i]);
 	}
 	if (!err && page->more) {
-		snprintf(plain, sizeof(plain), "%s:%" PRId64 ":%" PRId64, tag, page->next_k1,
-		         page->next_k2);
+		snprintf(plain, sizeof(plain), "%s:%08x:%" PRId64 ":%" PRId64, tag,
+		         (unsigned)filters_hash(req), page->next_k1, page->next_k2);
 		b64url_encode(plain, strlen(plain), cursor);
 		err = strbuf_addf(&sb, "],\"next\":\"%s\"}", cursor);
 	} else if (!err) {

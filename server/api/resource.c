@@ -62,5 +62,5 @@ void api_list_children(struct api_app *app, const struct http_request *req,
 	if (err)
 		api_fail(res, err, missing);
 	else
-		api_send_page(res, &page, tag);
+		api_send_page(req, res, &page, tag);
 }

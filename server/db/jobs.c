@@ -10,9 +10,10 @@
 /* One statement: the job and all its items commit together or not at all. */
 static const struct db_stmt STMT_CREATE = {
         "job_create",
-        "WITH j AS (INSERT INTO jobs (total) VALUES (json_array_length($1::json)) RETURNING id), "
-        "i AS (INSERT INTO job_items (job_id, idx, input) SELECT j.id, t.ord - 1, t.value FROM j, "
-        "json_array_elements_text($1::json) WITH ORDINALITY AS t(value, ord)) SELECT id FROM j",
+        "WITH t AS (SELECT value, ord FROM json_array_elements_text($1::json) WITH ORDINALITY "
+        "AS e(value, ord) WHERE value IS NOT NULL), j AS (INSERT INTO jobs (total) SELECT "
+        "count(*) FROM t RETURNING id), i AS (INSERT INTO job_items (job_id, idx, input) SELECT "
+        "j.id, t.ord - 1, t.value FROM j, t) SELECT id FROM j",
         1};
 
 static const struct db_stmt STMT_JSON = {

@@ -58,13 +58,15 @@ static const struct db_stmt STMT_ENTITY = {
         "'[]'::json))::text FROM entities e WHERE e.id = $1::bigint",
         1};
 
-/* Prefix search escapes LIKE's wildcards in the (already normalised) text. */
+/* q matches the start of any word of any alias; LIKE's wildcards in the
+ * (already normalised) text are escaped. */
 static const char SQL_ENTITIES[] =
+        "WITH p AS (SELECT replace(replace(replace($1, '\\', '\\\\'), '%', '\\%'), '_', "
+        "'\\_') AS esc) "
         "SELECT e.mention_count, e.id, json_build_object(" ENTITY_SUMMARY_FIELDS ")::text "
         "FROM entities e WHERE "
-        "($1::text IS NULL OR EXISTS (SELECT 1 FROM entity_aliases al WHERE al.entity_id = e.id "
-        "AND al.norm LIKE replace(replace(replace($1, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || "
-        "'%')) "
+        "($1::text IS NULL OR EXISTS (SELECT 1 FROM entity_aliases al, p WHERE al.entity_id = "
+        "e.id AND (al.norm LIKE p.esc || '%' OR al.norm LIKE '% ' || p.esc || '%'))) "
         "AND ($2::text IS NULL OR e.kind = $2) "
         "AND ($3::bigint IS NULL OR (e.mention_count, e.id) < ($3::bigint, $4::bigint)) "
         "ORDER BY e.mention_count DESC, e.id DESC LIMIT $5::int";

@@ -18,6 +18,10 @@
 #include <time.h>
 #include <unistd.h>
 
+/* How much of an oversized chunked body we read (and drop) so that the
+ * client can read the 413; past that the connection is closed. */
+#define DRAIN_LIMIT(max) ((max)*4 > (16u << 20) ? (max)*4 : (size_t)(16u << 20))
+
 struct http_server {
 	struct MHD_Daemon *daemon;
 	const struct http_route *routes;
@@ -34,7 +38,8 @@ struct request_state {
 	bool too_large;
 	bool answered;
 	int status;
-	char *line; /* "METHOD /path" for the access log */
+	char *line;       /* "METHOD /path" for the access log */
+	size_t discarded; /* bytes of an oversized body read and dropped */
 	struct timespec start;
 };
 
@@ -233,25 +238,35 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			st->line = strbuf_detach(&st->body, NULL);
 		clen = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 		                                   MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (clen && strtoull(clen, NULL, 10) > srv->max_body)
-			st->too_large = true;
 		*con_cls = st;
-		return MHD_YES;
-	}
-	if (*upload_data_size) {
-		if (st->too_large && !st->answered) {
-			/* Say so now rather than read what we will not keep;
-			 * libmicrohttpd closes the connection afterwards. */
+		if (clen && strtoull(clen, NULL, 10) > srv->max_body) {
+			/* Refuse before reading: answered on the first call, libmicrohttpd
+			 * skips "100 Continue" and closes the connection after the
+			 * response; keep-alive does not matter for a refusal. */
 			http_problem(&res, 413,
 			             "request body is larger than the limit of %zu bytes",
 			             srv->max_body);
 			return respond(c, st, &res, NULL, false);
 		}
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		if (st->answered) {
+			*upload_data_size = 0; /* refused already: nothing to keep */
+			return MHD_YES;
+		}
 		if (!st->too_large && st->body.len + *upload_data_size > srv->max_body) {
+			/* A chunked body without Content-Length grew too big: drop it
+			 * and answer 413 once it ends, so the client reads the reason. */
 			st->too_large = true;
+			st->discarded = st->body.len;
 			strbuf_release(&st->body);
-		} else if (!st->too_large &&
-		           strbuf_add(&st->body, upload_data, *upload_data_size)) {
+		}
+		if (st->too_large) {
+			st->discarded += *upload_data_size;
+			if (st->discarded > DRAIN_LIMIT(srv->max_body))
+				return MHD_NO; /* not worth reading further: close */
+		} else if (strbuf_add(&st->body, upload_data, *upload_data_size)) {
 			return MHD_NO;
 		}
 		*upload_data_size = 0;
@@ -345,10 +360,12 @@ int http_start(const struct config *cfg, const struct http_route *routes, size_t
 		return -ENOMEM;
 	}
 	srv->daemon = MHD_start_daemon(
-	        flags, (uint16_t)cfg->port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, &ss,
+	        flags, (uint16_t)cfg->port, NULL, NULL, on_request, srv,
+	        /* the logger first, so that no option's message escapes it */
+	        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, srv, MHD_OPTION_SOCK_ADDR, &ss,
 	        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->http_threads,
-	        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_EXTERNAL_LOGGER,
-	        on_mhd_error, srv, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_END);
+	        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT,
+	        (unsigned)30, MHD_OPTION_END);
 	if (!srv->daemon) {
 		log_error("http: cannot listen on %s:%ld (in use, or not permitted)", cfg->bind,
 		          cfg->port);

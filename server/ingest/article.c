@@ -158,6 +158,14 @@ int ingest_article(struct db_conn *conn, const char *input_json, size_t len,
 			invalid(why, "%s", reason ? reason : "the article could not be processed");
 		goto out;
 	}
+	/* A date from the page's own metadata counts only when it parses. */
+	if (!ain.published_at && doc.published_at && doc.published_origin &&
+	    time_parse_iso8601(doc.published_at, &tp) == 0) {
+		time_format_utc(tp.epoch_ms, published);
+		ain.published_at = published;
+		ain.published_origin = doc.published_origin;
+		ain.published_precision = time_precision_name(tp.precision);
+	}
 	/* Keep the input as given, re-encoded compactly, for re-processing. */
 	raw = json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS);
 	if (!raw) {

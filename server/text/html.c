@@ -13,7 +13,9 @@
  *   a browser would (a newline inside a <p> is just a space);
  * - decodes character references (named ones from a short list, all numeric
  *   ones, windows-1252 for &#128;-&#159; as the HTML spec says);
- * - captures the first <title>.
+ * - captures the first <title>, and the publication time of the first
+ *   <meta> that states one (article:published_time, og:published_time,
+ *   datePublished, date, dc.date...), as written: the caller validates it.
  * The output is never longer than the input.
  */
 #include <errno.h>
@@ -33,6 +35,7 @@ struct html_conv {
 	int depth;                    /* may exceed SKIP_STACK; only names up to it kept */
 	bool space;                   /* white space seen since the last text */
 	int err;
+	char *published; /* first publication time found in a <meta>, owned */
 };
 
 struct named_ref {
@@ -272,6 +275,65 @@ static void chrome_close(struct html_conv *h, const char *name)
 	}
 }
 
+/* The value of attribute name in tag text [from, to), quotes removed;
+ * returns its length and sets *val, or 0 when absent. */
+static size_t attr_value(const char *p, size_t from, size_t to, const char *name, const char **val)
+{
+	size_t n = strlen(name), i, start;
+	char quote;
+
+	for (i = from; i + n < to; i++) {
+		if (strncasecmp(p + i, name, n) != 0 || (i > from && !strchr(" \t\n\r/", p[i - 1])))
+			continue;
+		start = i + n;
+		while (start < to && (p[start] == ' ' || p[start] == '\t'))
+			start++;
+		if (start >= to || p[start] != '=')
+			continue;
+		start++;
+		while (start < to && (p[start] == ' ' || p[start] == '\t'))
+			start++;
+		quote = start < to && (p[start] == '"' || p[start] == '\'') ? p[start++] : 0;
+		for (i = start; i < to && (quote ? p[i] != quote : !strchr(" \t\n\r>", p[i])); i++)
+			;
+		*val = p + start;
+		return i - start;
+	}
+	return 0;
+}
+
+/* The names under which pages state when an article was published. */
+static const char *const PUBLISHED_KEYS[] = {
+	"article:published_time", "og:published_time", "datepublished", "date",
+	"dc.date",		  "dc.date.issued",    "dcterms.created", "pubdate",
+	"publishdate",		  "sailthru.date",     "parsely-pub-date",
+};
+
+static void meta_tag(struct html_conv *h, size_t from, size_t to)
+{
+	const char *key = NULL, *content = NULL;
+	size_t klen, clen, i;
+
+	if (h->published)
+		return;
+	klen = attr_value(h->p, from, to, "property", &key);
+	if (!klen)
+		klen = attr_value(h->p, from, to, "name", &key);
+	if (!klen)
+		klen = attr_value(h->p, from, to, "itemprop", &key);
+	clen = attr_value(h->p, from, to, "content", &content);
+	if (!klen || !clen || clen > 64)
+		return;
+	for (i = 0; i < sizeof(PUBLISHED_KEYS) / sizeof(PUBLISHED_KEYS[0]); i++) {
+		if (strlen(PUBLISHED_KEYS[i]) == klen && !strncasecmp(key, PUBLISHED_KEYS[i], klen)) {
+			h->published = strndup(content, clen);
+			if (!h->published)
+				h->err = -ENOMEM;
+			return;
+		}
+	}
+}
+
 /* Handle the markup starting at '<' (h->p[i]); returns the next index. */
 static size_t markup(struct html_conv *h, size_t i, char **title)
 {
@@ -317,9 +379,12 @@ static size_t markup(struct html_conv *h, size_t i, char **title)
 		j++;
 	}
 	name[k] = '\0';
+	k = j;
 	j = skip_tag(p, len, j, &self_closing);
 	if (long_name)
 		return j;
+	if (!end && !strcmp(name, "meta"))
+		meta_tag(h, k, j);
 
 	if (!end && in_list(name, RAW_TEXT, sizeof(RAW_TEXT) / sizeof(RAW_TEXT[0]))) {
 		k = find_end_tag(p, len, j, name);
@@ -360,12 +425,14 @@ static size_t markup(struct html_conv *h, size_t i, char **title)
 	return j;
 }
 
-int text_html_to_text(const char *html, size_t len, struct strbuf *out, char **title)
+int text_html_to_text(const char *html, size_t len, struct strbuf *out, char **title,
+		      char **published)
 {
 	struct html_conv h = {.p = html, .len = len, .out = out};
 	size_t i = 0;
 
 	*title = NULL;
+	*published = NULL;
 	h.err = strbuf_grow(out, len);
 	while (i < len && !h.err) {
 		char c = html[i];
@@ -405,6 +472,9 @@ int text_html_to_text(const char *html, size_t len, struct strbuf *out, char **t
 	if (h.err) {
 		free(*title);
 		*title = NULL;
+		free(h.published);
+		h.published = NULL;
 	}
+	*published = h.published;
 	return h.err;
 }

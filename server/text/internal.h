@@ -132,7 +132,8 @@ char *text_collapse_ws(const char *s, size_t len);
 /* HTML page -> plain text with one block per line. *title gets the first
  * <title> (entities decoded, not yet NFC, not suffix-stripped) or NULL.
  * Returns 0 or -ENOMEM. */
-int text_html_to_text(const char *html, size_t len, struct strbuf *out, char **title);
+int text_html_to_text(const char *html, size_t len, struct strbuf *out, char **title,
+		      char **published);
 
 /* ---- paragraphs and boilerplate (clean.c) ---- */
 

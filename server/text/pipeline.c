@@ -140,7 +140,7 @@ int text_process(const struct text_input *in, struct text_doc *out, const char *
 {
 	struct text_paras ps = TEXT_PARAS_INIT;
 	struct strbuf html_text = STRBUF_INIT;
-	char *text = NULL, *html_title = NULL;
+	char *text = NULL, *html_title = NULL, *html_published = NULL;
 	const char *src;
 	size_t len;
 	int err = -EINVAL;
@@ -163,7 +163,7 @@ int text_process(const struct text_input *in, struct text_doc *out, const char *
 		goto out;
 	}
 	if (in->html) {
-		err = text_html_to_text(src, len, &html_text, &html_title);
+		err = text_html_to_text(src, len, &html_text, &html_title, &html_published);
 		if (err)
 			goto out;
 		src = html_text.buf;
@@ -189,8 +189,13 @@ int text_process(const struct text_input *in, struct text_doc *out, const char *
 		err = detect_lang(in, out);
 	if (!err && in->published_at) {
 		out->published_at = strdup(in->published_at);
+		out->published_origin = "given";
 		if (!out->published_at)
 			err = -ENOMEM;
+	} else if (!err && html_published) {
+		out->published_at = html_published; /* as written: the caller validates */
+		out->published_origin = "metadata";
+		html_published = NULL;
 	}
 	if (!err)
 		err = text_entities_extract(out->body, out->lang, &out->entities, &out->n_entities);
@@ -208,5 +213,6 @@ out:
 	strbuf_release(&html_text);
 	free(text);
 	free(html_title);
+	free(html_published);
 	return err;
 }

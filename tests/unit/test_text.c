@@ -613,6 +613,7 @@ static void test_errors_and_inputs(void **state)
 	assert_string_equal(doc.body, "Le corps de l'article commence ici et continue avec une "
 	                              "seconde phrase.");
 	assert_string_equal(doc.published_at, "2024-03-18T19:42:00Z");
+	assert_string_equal(doc.published_origin, "given");
 	assert_int_equal(count_occurrences(doc.body, "titre"), 0);
 	text_doc_release(&doc);
 	text_doc_release(&doc); /* released twice is fine */
@@ -705,6 +706,52 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* A page's own <meta> publication time is reported as written, with its
+ * origin; a given date wins over it; pages without one give none. */
+static void test_html_published_meta(void **state)
+{
+	static const char *const pages[] = {
+	        "<html><head><meta property=\"article:published_time\" "
+	        "content=\"2020-05-06T10:00:00Z\"></head><body>",
+	        "<html><head><META NAME='date' CONTENT='2020-05-06T10:00:00Z' /></head><body>",
+	        "<html><head><meta itemprop=datePublished content=2020-05-06T10:00:00Z>"
+	        "</head><body>",
+	};
+	const char *para = "Les ministres se sont retrouvés mardi à Lisbonne pour une réunion "
+	                   "consacrée au climat, la troisième de l'année.";
+	struct text_input in = {0};
+	struct text_doc doc = TEXT_DOC_INIT;
+	const char *why;
+	char page[1024];
+	size_t i;
+
+	for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+		snprintf(page, sizeof(page), "%s<p>%s</p></body></html>", pages[i], para);
+		in.html = page;
+		in.published_at = NULL;
+		assert_int_equal(text_process(&in, &doc, &why), 0);
+		assert_non_null(doc.published_at);
+		assert_string_equal(doc.published_at, "2020-05-06T10:00:00Z");
+		assert_string_equal(doc.published_origin, "metadata");
+		text_doc_release(&doc);
+		in.published_at = "2021-01-01";
+		assert_int_equal(text_process(&in, &doc, &why), 0);
+		assert_string_equal(doc.published_at, "2021-01-01");
+		assert_string_equal(doc.published_origin, "given");
+		text_doc_release(&doc);
+	}
+	snprintf(page, sizeof(page),
+	         "<html><head><meta name=\"description\" content=\"2020-05-06\"></head><body>"
+	         "<p>%s</p></body></html>",
+	         para);
+	in.html = page;
+	in.published_at = NULL;
+	assert_int_equal(text_process(&in, &doc, &why), 0);
+	assert_null(doc.published_at);
+	assert_null(doc.published_origin);
+	text_doc_release(&doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -725,6 +772,7 @@ int main(void)
 	        cmocka_unit_test(test_errors_and_inputs),
 	        cmocka_unit_test(test_init_errors),
 	        cmocka_unit_test(test_concurrent),
+	        cmocka_unit_test(test_html_published_meta),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

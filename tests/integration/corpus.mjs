@@ -1,0 +1,176 @@
+// Articles the integration tests ingest: short inline articles written for the
+// tests (so they do not depend on anyone else's files), plus the text fixtures
+// in tests/fixtures/articles/*.txt and *.html (named LANG-*.txt; an optional
+// NAME.expect.json beside a fixture adds per-file expectations: lang, title,
+// body_contains, body_excludes, entities, published_at).
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { REPO, fold } from './harness.mjs';
+
+export const INLINE = {
+	// Two reports of one happening (Macron receives Scholz at the Élysée on 2023-03-14).
+	frMacron1: {
+		url: 'https://news.example.org/2023/03/14/macron-scholz-elysee',
+		source: 'Exemple Matin',
+		published_at: '2023-03-14',
+		title: "Emmanuel Macron reçoit Olaf Scholz à l'Élysée pour parler de l'Ukraine",
+		text: [
+			"Le président Emmanuel Macron a reçu mardi le chancelier allemand Olaf Scholz au palais de l'Élysée, à Paris, pour un dîner de travail consacré à la guerre en Ukraine et à la politique énergétique européenne.",
+			"Selon l'Élysée, les deux dirigeants ont réaffirmé leur soutien à Kiev et ont évoqué la livraison de nouveaux équipements militaires. Emmanuel Macron a salué une amitié franco-allemande solide, tandis qu'Olaf Scholz a insisté sur la nécessité d'une réponse européenne commune.",
+			"La rencontre, prévue de longue date, intervient quelques jours avant un sommet européen à Bruxelles. Emmanuel Macron et Olaf Scholz doivent également discuter de la réforme du marché de l'électricité, un dossier sur lequel Paris et Berlin restent divisés.",
+		].join('\n\n'),
+	},
+	frMacron2: {
+		url: 'https://journal.example.net/international/macron-scholz-unite-ukraine',
+		source: 'Le Journal Exemple',
+		published_at: '2023-03-14T21:30:00+01:00',
+		title: "À l'Élysée, Emmanuel Macron et Olaf Scholz affichent leur unité sur l'Ukraine",
+		text: [
+			"Emmanuel Macron et Olaf Scholz ont affiché mardi soir leur unité sur le soutien à l'Ukraine lors d'un dîner au palais de l'Élysée. Le chancelier allemand Olaf Scholz, arrivé de Berlin en fin d'après-midi, a été accueilli dans la cour de l'Élysée par le président Emmanuel Macron.",
+			"Les deux dirigeants ont promis de continuer à livrer des armes à Kiev aussi longtemps que nécessaire. Ils ont aussi abordé la réforme du marché européen de l'électricité, sur laquelle la France et l'Allemagne cherchent un compromis avant le sommet européen de Bruxelles.",
+			"Emmanuel Macron et Olaf Scholz se retrouveront la semaine prochaine à Bruxelles pour le Conseil européen, où la guerre en Ukraine dominera les discussions.",
+		].join('\n\n'),
+	},
+	// Unrelated, same day.
+	enQuake: {
+		url: 'https://wire.example.com/world/chile-earthquake-antofagasta',
+		source: 'Example Wire',
+		published_at: '2023-03-14',
+		title: 'Strong earthquake shakes northern Chile, no casualties reported',
+		text: [
+			"A magnitude 6.1 earthquake struck northern Chile on Tuesday, shaking buildings in the port city of Antofagasta, the national seismological center said. There were no immediate reports of casualties or major damage.",
+			"The quake was centered 40 kilometers east of Antofagasta at a depth of 100 kilometers. The country's disaster agency said it was assessing the situation and that basic services were operating normally in the region.",
+			"Chile is one of the most seismically active countries in the world. Residents of Antofagasta said the shaking lasted for nearly a minute and that many people left their homes as a precaution.",
+		].join('\n\n'),
+	},
+	// Shares Olaf Scholz with the two above, but another happening months before.
+	deScholz: {
+		url: 'https://zeitung.example.de/politik/scholz-peking-besuch',
+		source: 'Beispiel Zeitung',
+		published_at: '2022-11',
+		title: 'Olaf Scholz zu umstrittenem Besuch in Peking eingetroffen',
+		text: [
+			"Bundeskanzler Olaf Scholz ist am Freitag zu einem umstrittenen Besuch in Peking eingetroffen. Es ist die erste Reise eines westlichen Regierungschefs nach China seit Beginn der Pandemie. Olaf Scholz wird von einer Wirtschaftsdelegation begleitet und trifft den chinesischen Staatschef Xi Jinping.",
+			"Kritiker werfen dem Kanzler vor, die Abhängigkeit der deutschen Wirtschaft von China zu unterschätzen. Vor der Abreise hatte Olaf Scholz betont, Deutschland wolle sich nicht von China abkoppeln, aber einseitige Abhängigkeiten verringern.",
+			"Die Reise dauert nur elf Stunden. Die Delegation soll noch am selben Abend nach Berlin zurückkehren, wo die Opposition eine Regierungserklärung im Bundestag verlangt.",
+		].join('\n\n'),
+	},
+	esHeat: {
+		source: 'Diario Ejemplo',
+		published_at: '2021',
+		title: 'Una intensa ola de calor pone en alerta roja a Sevilla y Córdoba',
+		text: [
+			"Una intensa ola de calor afecta desde este martes a buena parte de España, con temperaturas que superarán los 42 grados en el valle del Guadalquivir, según la Agencia Estatal de Meteorología. Sevilla y Córdoba están en alerta roja.",
+			"Las autoridades sanitarias recomiendan evitar la exposición al sol en las horas centrales del día, beber agua con frecuencia y prestar especial atención a las personas mayores. Madrid también registrará máximas cercanas a los 40 grados.",
+			"Los meteorólogos prevén que el episodio se prolongue al menos hasta el viernes, cuando una masa de aire más fresco llegará por el noroeste de la península.",
+		].join('\n\n'),
+	},
+	frPoutine: {
+		url: 'https://news.example.org/2018/07/24/poutine-invite-trump',
+		published_at: '2018-07-24T09:30:00+02:00',
+		title: 'Vladimir Poutine invite Donald Trump à Moscou',
+		text: [
+			"Le président russe Vladimir Poutine a invité son homologue américain Donald Trump à Moscou, a annoncé mardi le Kremlin. Selon le conseiller diplomatique Iouri Ouchakov, Vladimir Poutine souhaite poursuivre le dialogue engagé lors du sommet d'Helsinki.",
+			"Donald Trump avait lui-même proposé d'accueillir Vladimir Poutine à Washington à l'automne. Le Kremlin assure que les deux présidents se sont mis d'accord pour maintenir des contacts réguliers, sans fixer de date.",
+			"A Washington, plusieurs élus ont critiqué l'attitude conciliante de Donald Trump envers Vladimir Poutine, accusé d'ingérence dans l'élection présidentielle américaine.",
+		].join('\n\n'),
+	},
+	// No date anywhere, no url: published_at must stay null.
+	enNoDate: {
+		title: 'Volunteers restore an old lighthouse on a windy island',
+		text: [
+			"A group of volunteers has spent many weekends restoring an old lighthouse on a small windy island. They scraped the rust from the iron stairs, replaced the broken windows and painted the tower white and red again.",
+			"The lamp itself no longer guides ships, but the volunteers hope that visitors will come to climb the stairs and look at the sea. Local schools have already asked to bring their pupils for a visit.",
+			"The association says it needs more help to repair the keeper's cottage next to the tower, and it welcomes anyone who can hold a brush or a hammer.",
+		].join('\n\n'),
+	},
+};
+
+// Expected language of each inline article.
+export const INLINE_LANG = {
+	frMacron1: 'fr', frMacron2: 'fr', enQuake: 'en', deScholz: 'de', esHeat: 'es', frPoutine: 'fr', enNoDate: 'en',
+};
+
+function fixturesDir() {
+	const own = path.join(REPO, 'tests', 'fixtures', 'articles');
+	if (fs.existsSync(own) && fs.readdirSync(own).some((f) => f.endsWith('.txt')))
+		return own;
+	// CI clones main with shared/ beside it; use its fixtures until the repo has its own.
+	const shared = path.resolve(REPO, '..', 'shared', 'fixtures', 'articles');
+	if (fs.existsSync(shared) && fs.readdirSync(shared).some((f) => f.endsWith('.txt')))
+		return shared;
+	return own;
+}
+
+// [{name, file, lang, kind, text, expect}] for tests/fixtures/articles/*.txt and
+// *.html. The language is the first 2-3 letter segment of the name
+// (fr-x.txt, shared-fr-news-1.txt -> fr); kind is 'text' or 'html'.
+export function loadFixtures() {
+	const dir = fixturesDir();
+	if (!fs.existsSync(dir))
+		return [];
+	return fs.readdirSync(dir).filter((f) => /\.(txt|html)$/.test(f)).sort().flatMap((f) => {
+		const lang = f.replace(/\.(txt|html)$/, '').split('-').find((seg) => /^[a-z]{2,3}$/.test(seg));
+		if (!lang)
+			return [];
+		const text = fs.readFileSync(path.join(dir, f), 'utf8');
+		const expectFile = path.join(dir, f.replace(/\.(txt|html)$/, '.expect.json'));
+		const expect = fs.existsSync(expectFile) ? JSON.parse(fs.readFileSync(expectFile, 'utf8')) : {};
+		return [{ name: f, file: path.join(dir, f), lang, kind: f.endsWith('.html') ? 'html' : 'text', text, expect }];
+	});
+}
+
+const ENTITIES = { nbsp: '\u00a0', amp: '&', quot: '"', apos: "'", lt: '<', gt: '>', hellip: '…', copy: '©', middot: '·',
+	rsquo: '’', lsquo: '‘', laquo: '«', raquo: '»', ndash: '–', mdash: '—', eacute: 'é', egrave: 'è', agrave: 'à', ccedil: 'ç' };
+
+export function decodeEntities(s) {
+	return s.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (m, e) => {
+		if (e[0] === '#')
+			return String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
+		return ENTITIES[e.toLowerCase()] ?? m;
+	});
+}
+
+// The visible text of an HTML page, roughly (scripts, styles, comments dropped).
+export function htmlText(html) {
+	return decodeEntities(html.replace(/<!--[\s\S]*?-->/g, ' ').replace(/<(script|style|noscript)\b[\s\S]*?<\/\1>/gi, ' ')
+		.replace(/<[^>]+>/g, ' '));
+}
+
+// Text fragments hidden in scripts, styles and comments: never in a body.
+export function hiddenFragments(html) {
+	const out = [];
+	for (const m of html.matchAll(/<!--([\s\S]*?)-->|<(script|style)\b[^>]*>([\s\S]*?)<\/\2>/gi)) {
+		const inner = m[1] ?? m[3] ?? '';
+		for (const f of inner.matchAll(/>([^<>]{8,})</g))
+			out.push(f[1].trim());
+	}
+	return out.filter((f) => /\p{L}{3}/u.test(f));
+}
+
+// The paragraphs of a fixture: lines of a text, <p> elements of a page.
+export function paragraphs(fx) {
+	if (fx.kind === 'html') {
+		const body = fx.text.replace(/<!--[\s\S]*?-->/g, ' ').replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, ' ');
+		return [...body.matchAll(/<p\b[^>]*>([\s\S]*?)<\/p>/gi)].map((m) => decodeEntities(m[1].replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim());
+	}
+	return fx.text.split('\n').map((l) => l.trim());
+}
+
+// Whitespace collapsed, quotes and apostrophes unified, accents and case folded.
+export function norm(s) {
+	return fold(String(s).replace(/[’‘`]/g, "'").replace(/[“”«»„]/g, '"')).replace(/\s+/g, ' ').trim();
+}
+
+const BOILERPLATE = /partager|©|tous droits|lire aussi|à découvrir|commenter|connectez-vous|cet article date/i;
+
+// The longest paragraph of a fixture that is not boilerplate: its main paragraph.
+export function mainParagraph(fx) {
+	return paragraphs(fx).filter((l) => l && !BOILERPLATE.test(l)).sort((a, b) => b.length - a.length)[0] || '';
+}
+
+// Words in a text, as a rough count.
+export function words(text) {
+	return String(text).split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
+}
