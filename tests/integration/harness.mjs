@@ -399,8 +399,9 @@ export async function stopStack() {
 	if (!stack)
 		return;
 	const s = stack;
+	let exit = null;
 	try {
-		await stopServer({ signal: 'SIGTERM' });
+		exit = await stopServer({ signal: 'SIGTERM' });
 	} finally {
 		await run(PG_SH, ['stop', s.dir], { env: baseEnv(), logFile: path.join(s.outDir, 'pg.sh.log') });
 		try {
@@ -409,6 +410,15 @@ export async function stopStack() {
 		if (!process.env.NEWSD_KEEP_TMP)
 			fs.rmSync(s.dir, { recursive: true, force: true });
 		stack = null;
+	}
+	// A clean drain exits 0; anything else (a crash, a timeout, or the
+	// sanitizers reporting errors or leaks at exit) fails the suite.
+	if (exit && (exit.code !== 0 || exit.timedOut)) {
+		let tail = '';
+		try {
+			tail = fs.readFileSync(s.serverLog, 'utf8').split('\n').slice(-60).join('\n');
+		} catch { /* no log */ }
+		throw new Error(`newsd did not exit cleanly on SIGTERM (code ${exit.code}, signal ${exit.signal}${exit.timedOut ? ', timed out' : ''}):\n${tail}`);
 	}
 }
 
