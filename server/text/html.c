@@ -304,9 +304,17 @@ static size_t attr_value(const char *p, size_t from, size_t to, const char *name
 
 /* The names under which pages state when an article was published. */
 static const char *const PUBLISHED_KEYS[] = {
-	"article:published_time", "og:published_time", "datepublished", "date",
-	"dc.date",		  "dc.date.issued",    "dcterms.created", "pubdate",
-	"publishdate",		  "sailthru.date",     "parsely-pub-date",
+        "article:published_time",
+        "og:published_time",
+        "datepublished",
+        "date",
+        "dc.date",
+        "dc.date.issued",
+        "dcterms.created",
+        "pubdate",
+        "publishdate",
+        "sailthru.date",
+        "parsely-pub-date",
 };
 
 static void meta_tag(struct html_conv *h, size_t from, size_t to)
@@ -325,7 +333,8 @@ static void meta_tag(struct html_conv *h, size_t from, size_t to)
 	if (!klen || !clen || clen > 64)
 		return;
 	for (i = 0; i < sizeof(PUBLISHED_KEYS) / sizeof(PUBLISHED_KEYS[0]); i++) {
-		if (strlen(PUBLISHED_KEYS[i]) == klen && !strncasecmp(key, PUBLISHED_KEYS[i], klen)) {
+		if (strlen(PUBLISHED_KEYS[i]) == klen &&
+		    !strncasecmp(key, PUBLISHED_KEYS[i], klen)) {
 			h->published = strndup(content, clen);
 			if (!h->published)
 				h->err = -ENOMEM;
@@ -426,7 +435,7 @@ static size_t markup(struct html_conv *h, size_t i, char **title)
 }
 
 int text_html_to_text(const char *html, size_t len, struct strbuf *out, char **title,
-		      char **published)
+                      char **published)
 {
 	struct html_conv h = {.p = html, .len = len, .out = out};
 	size_t i = 0;

@@ -133,7 +133,7 @@ char *text_collapse_ws(const char *s, size_t len);
  * <title> (entities decoded, not yet NFC, not suffix-stripped) or NULL.
  * Returns 0 or -ENOMEM. */
 int text_html_to_text(const char *html, size_t len, struct strbuf *out, char **title,
-		      char **published);
+                      char **published);
 
 /* ---- paragraphs and boilerplate (clean.c) ---- */
 
