@@ -98,7 +98,7 @@ format-check:
 # Each public header must compile on its own.
 check-headers:
 	@for h in $(HEADERS); do \
-		echo "#include \"$$(basename $$h)\"" | $(CC) $(CFLAGS) $(PKG_CFLAGS) -x c -fsyntax-only - || exit 1; \
+		echo "#include \"$$(basename $$h)\"" | $(CC) $(filter-out -MMD -MP,$(CFLAGS)) $(PKG_CFLAGS) -x c -fsyntax-only - || exit 1; \
 	done; echo "headers ok"
 
 clean:

@@ -95,10 +95,13 @@ static const struct db_stmt STMT_ITEM_DONE = {
         "WHERE id IN (SELECT job_id FROM done) RETURNING id",
         4};
 
-/* A linked entity of this article: the entity id and the mention data. */
+/* A linked entity of this article: the entity id and its mentions. */
 struct linked {
 	int64_t id;
 	int count;
+	int first_offset;
+	const char *surface; /* borrowed from the text_doc */
+	const char *kind;    /* static */
 };
 
 /* Run a statement whose status must be want; on failure log, return -errno. */
@@ -149,42 +152,46 @@ int db_article_find_existing(struct db_conn *conn, const char *url, const char *
 	return err;
 }
 
-static int link_entity(struct db_conn *c, const struct text_entity *te, const char *lang,
-                       int64_t article_id, int64_t *entity_id)
+/* Find the entity an alias key names, or create it with that alias. The
+ * caller holds the key's lock. */
+static int resolve_entity(struct db_conn *c, const struct text_entity *te, const char *lang,
+                          int64_t *entity_id)
 {
 	const char *kind = text_entity_kind_name(te->kind);
-	char abuf[24], ebuf[24], nbuf[24], obuf[24];
+	char ebuf[24];
 	PGresult *res = NULL;
-	int err = lock_key(c, LOCK_ENTITY, te->key);
+	int err = find_one(c, &STMT_ALIAS_FIND, te->key, entity_id);
 
-	if (err)
+	if (err != -ENOENT)
 		return err;
-	err = find_one(c, &STMT_ALIAS_FIND, te->key, entity_id);
-	if (err == -ENOENT) {
+	{
 		const char *p[3] = {kind, te->name, te->key};
 
 		err = run(c, &STMT_ENTITY_INSERT, p, PGRES_TUPLES_OK, &res);
-		if (err)
-			return err;
-		err = db_result_int64(res, 0, entity_id);
-		PQclear(res);
-		if (!err) {
-			const char *pa[3] = {te->key, db_i64(ebuf, *entity_id), lang};
-
-			err = run(c, &STMT_ALIAS_INSERT, pa, PGRES_COMMAND_OK, NULL);
-		}
 	}
 	if (err)
 		return err;
-	{
-		const char *pb[3] = {db_i64(ebuf, *entity_id), db_i64(nbuf, te->count), kind};
-		const char *pm[5] = {db_i64(abuf, article_id), ebuf, nbuf,
-		                     db_i64(obuf, te->first_offset), te->name};
+	err = db_result_int64(res, 0, entity_id);
+	PQclear(res);
+	if (!err) {
+		const char *pa[3] = {te->key, db_i64(ebuf, *entity_id), lang};
 
-		err = run(c, &STMT_ENTITY_BUMP, pb, PGRES_COMMAND_OK, NULL);
-		if (!err)
-			err = run(c, &STMT_MENTION, pm, PGRES_COMMAND_OK, NULL);
+		err = run(c, &STMT_ALIAS_INSERT, pa, PGRES_COMMAND_OK, NULL);
 	}
+	return err;
+}
+
+/* Count the article's mentions on the entity and record them. */
+static int record_mentions(struct db_conn *c, int64_t article_id, const struct linked *l)
+{
+	char abuf[24], ebuf[24], nbuf[24], obuf[24];
+	const char *pb[3] = {db_i64(ebuf, l->id), db_i64(nbuf, l->count), l->kind};
+	const char *pm[5] = {db_i64(abuf, article_id), ebuf, nbuf, db_i64(obuf, l->first_offset),
+	                     l->surface};
+	int err = run(c, &STMT_ENTITY_BUMP, pb, PGRES_COMMAND_OK, NULL);
+
+	if (!err)
+		err = run(c, &STMT_MENTION, pm, PGRES_COMMAND_OK, NULL);
 	return err;
 }
 
@@ -275,24 +282,69 @@ out:
 	return err;
 }
 
-/* Link every entity; distinct texts may reach one entity, so merge them. */
+static int by_key(const void *a, const void *b)
+{
+	const struct text_entity *x = *(const struct text_entity *const *)a;
+	const struct text_entity *y = *(const struct text_entity *const *)b;
+
+	return strcmp(x->key, y->key);
+}
+
+static int by_id(const void *a, const void *b)
+{
+	const struct linked *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Link every entity; distinct texts may reach one entity, so merge them.
+ * Locks are taken in one global order, whatever the article's own order,
+ * so that concurrent writers never wait on each other in a cycle: the name
+ * locks sorted by key, all before any row lock, then the entity rows in id
+ * order. */
 static int link_all(struct db_conn *c, const struct text_doc *doc, int64_t article_id,
                     struct linked *l, size_t *n_out)
 {
+	const struct text_entity **sorted;
+	const struct text_entity *te;
 	size_t i, j, n = 0;
 	int64_t id;
 	int err = 0;
 
+	*n_out = 0;
+	if (!doc->n_entities)
+		return 0;
+	sorted = malloc(doc->n_entities * sizeof(*sorted));
+	if (!sorted)
+		return -ENOMEM;
+	for (i = 0; i < doc->n_entities; i++)
+		sorted[i] = &doc->entities[i];
+	qsort(sorted, doc->n_entities, sizeof(*sorted), by_key);
+	for (i = 0; i < doc->n_entities && !err; i++)
+		if (i == 0 || strcmp(sorted[i]->key, sorted[i - 1]->key) != 0)
+			err = lock_key(c, LOCK_ENTITY, sorted[i]->key);
 	for (i = 0; i < doc->n_entities && !err; i++) {
-		err = link_entity(c, &doc->entities[i], doc->lang, article_id, &id);
+		te = sorted[i];
+		err = resolve_entity(c, te, doc->lang, &id);
 		if (err)
 			break;
 		for (j = 0; j < n && l[j].id != id; j++)
 			;
 		if (j == n)
-			l[n++] = (struct linked){id, 0};
-		l[j].count += doc->entities[i].count;
+			l[n++] = (struct linked){.id = id,
+			                         .first_offset = te->first_offset,
+			                         .surface = te->name,
+			                         .kind = text_entity_kind_name(te->kind)};
+		l[j].count += te->count;
+		if (te->first_offset < l[j].first_offset) {
+			l[j].first_offset = te->first_offset;
+			l[j].surface = te->name;
+		}
 	}
+	free(sorted);
+	qsort(l, n, sizeof(*l), by_id);
+	for (i = 0; i < n && !err; i++)
+		err = record_mentions(c, article_id, &l[i]);
 	*n_out = n;
 	return err;
 }
