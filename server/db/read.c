@@ -2,7 +2,9 @@
  * openapi.yaml. Lists return rows (k1, k2, json) ordered by their keyset and
  * fetch limit + 1 rows to know whether another page follows. Filters are
  * "parameter IS NULL OR condition", run as one-off statements so that the
- * planner sees the actual values and drops the unused conditions. */
+ * planner sees the actual values and drops the unused conditions. The search
+ * query is an uncorrelated sub-select: computed once per statement (an
+ * InitPlan the GIN index scan uses), not once per row. */
 #include "internal.h"
 
 #include <errno.h>
@@ -40,8 +42,8 @@ static const struct db_stmt STMT_ARTICLE = {
 
 static const char SQL_ARTICLES[] =
         "SELECT " ARTICLE_ROW " FROM articles a WHERE "
-        "($1::text IS NULL OR a.tsv @@ CASE WHEN $2::text IS NULL THEN newsd_query_all($1) ELSE "
-        "websearch_to_tsquery(newsd_ts_config($2), $1) END) "
+        "($1::text IS NULL OR a.tsv @@ (SELECT CASE WHEN $2::text IS NULL THEN "
+        "newsd_query_all($1) ELSE websearch_to_tsquery(newsd_ts_config($2), $1) END)) "
         "AND ($2::text IS NULL OR a.lang = $2) "
         "AND ($3::bigint IS NULL OR EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = a.id "
         "AND m.entity_id = $3::bigint)) "
