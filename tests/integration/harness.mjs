@@ -37,7 +37,7 @@ export const SPEC_PATH = path.join(REPO, 'openapi.yaml');
 export const MIGRATIONS_DIR = path.join(REPO, 'migrations');
 export const OUTPUT_ROOT = path.join(REPO, 'tests', 'output');
 const PG_SH = path.join(REPO, 'scripts', 'pg.sh');
-const BIN = process.env.NEWSD_BIN || path.join(REPO, 'build', 'default', 'newsd');
+export const BIN = process.env.NEWSD_BIN || path.join(REPO, 'build', 'default', 'newsd');
 const READY_TIMEOUT_MS = 30000;
 const TAIL_LINES = 40;
 

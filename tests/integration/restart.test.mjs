@@ -98,3 +98,27 @@ test('SIGTERM exits 0, also in the middle of a job, which completes after a rest
 	const idle = await restartServer({ signal: 'SIGTERM' });
 	assert.equal(idle.code, 0, 'an idle server exits 0 on SIGTERM');
 });
+
+test('a separate `newsd worker` process shares a job with the server: every item once, and it drains on SIGTERM', async () => {
+	const { spawn } = await import('node:child_process');
+	const { BIN, REPO, currentStack } = await import('./harness.mjs');
+	const env = { ...process.env, DATABASE_URL: currentStack().dbUrl, NEWSD_MIGRATIONS_DIR: `${REPO}/migrations`, NEWSD_LOG_LEVEL: 'debug', NEWSD_JOB_POLL_MS: '10' };
+	delete env.NEWSD_API_KEYS;
+	const worker = spawn(BIN, ['worker'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+	let log = '';
+	worker.stderr.on('data', (d) => { log += d; });
+	const exited = new Promise((resolve) => worker.on('close', (code, signal) => resolve({ code, signal })));
+	try {
+		const n = 200;
+		const r = await api('POST', '/jobs', { body: batch('w', n) });
+		assert.equal(r.status, 202, r.text);
+		const job = await waitJob(r.json.id);
+		await assertExactlyOnce(job, 'w', n);
+		assert.match(log, /ingest: job=\d+ item=\d+ article=\d+/, 'the worker process ran some of the items');
+	} finally {
+		worker.kill('SIGTERM');
+	}
+	const res = await exited;
+	assert.equal(res.code, 0, `newsd worker exits 0 on SIGTERM:\n${log.slice(-2000)}`);
+	assert.match(log, /ingest: stopped/);
+});
