@@ -41,6 +41,9 @@ struct request_state {
 	char *line;       /* "METHOD /path" for the access log */
 	size_t discarded; /* bytes of an oversized body read and dropped */
 	struct timespec start;
+	const struct http_route *route;            /* chosen on the first call */
+	const char *path_args[HTTP_MAX_PATH_ARGS]; /* point into scratch */
+	char *scratch;                             /* two copies of the path */
 };
 
 static bool is_write(const char *method)
@@ -172,32 +175,56 @@ static enum MHD_Result respond(struct MHD_Connection *c, struct request_state *s
 	return ret;
 }
 
-static void dispatch(struct http_server *srv, struct MHD_Connection *c, const char *url,
-                     const char *method, struct request_state *st, struct http_response *res,
-                     struct strbuf *allow, bool *challenge)
+/* First call, headers only: choose the route and refuse what can be refused
+ * before reading a byte of the body (404/405, 401/403, a declared size over
+ * the limit), so that nobody can make newsd buffer a body it will reject.
+ * Returns false with res filled when refused. */
+static bool admit(struct http_server *srv, struct MHD_Connection *c, const char *url,
+                  const char *method, struct request_state *st, struct http_response *res,
+                  struct strbuf *allow, bool *challenge)
 {
 	struct http_request req;
-	const struct http_route *rt;
 	size_t len = strlen(url) + 1;
-	char *scratch = malloc(2 * len);
+	const char *clen;
 
 	memset(&req, 0, sizeof(req));
 	req.method = method;
 	req.path = url;
-	if (!scratch) {
+	st->scratch = malloc(2 * len);
+	if (!st->scratch) {
 		http_problem(res, 503, "out of memory");
-		return;
+		return false;
 	}
-	rt = route(srv, &req, scratch, scratch + len, allow, res);
-	if (!rt)
-		goto out;
+	st->route = route(srv, &req, st->scratch, st->scratch + len, allow, res);
+	if (!st->route)
+		return false;
+	memcpy(st->path_args, req.path_args, sizeof(st->path_args));
+	if (is_write(method) && !authorized(srv, c, res, challenge))
+		return false;
+	clen = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (clen && strtoull(clen, NULL, 10) > srv->max_body) {
+		http_problem(res, 413, "request body is larger than the limit of %zu bytes",
+		             srv->max_body);
+		return false;
+	}
+	return true;
+}
+
+/* Last call, the whole body read: check it and run the handler. */
+static void dispatch(struct http_server *srv, struct MHD_Connection *c, const char *url,
+                     const char *method, struct request_state *st, struct http_response *res)
+{
+	struct http_request req;
+
+	memset(&req, 0, sizeof(req));
+	req.method = method;
+	req.path = url;
+	memcpy(req.path_args, st->path_args, sizeof(req.path_args));
 	if (st->too_large) {
 		http_problem(res, 413, "request body is larger than the limit of %zu bytes",
 		             srv->max_body);
-		goto out;
+		return;
 	}
-	if (is_write(method) && !authorized(srv, c, res, challenge))
-		goto out;
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_param, &req);
 	req.content_type =
 	        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
@@ -205,15 +232,13 @@ static void dispatch(struct http_server *srv, struct MHD_Connection *c, const ch
 	req.body_len = st->body.len;
 	if (req.too_many_params) {
 		http_problem(res, 400, "too many query parameters (at most %d)", HTTP_MAX_PARAMS);
-		goto out;
+		return;
 	}
 	if (memchr(req.body, '\0', req.body_len) || !text_utf8_valid(req.body, req.body_len)) {
 		http_problem(res, 400, "request body is not valid UTF-8 text");
-		goto out;
+		return;
 	}
-	rt->handler(srv->app, &req, res);
-out:
-	free(scratch);
+	st->route->handler(srv->app, &req, res);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -224,7 +249,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	struct request_state *st = *con_cls;
 	struct http_response res = {0};
 	struct strbuf allow = STRBUF_INIT;
-	const char *clen;
 	bool challenge = false;
 	enum MHD_Result ret;
 
@@ -236,17 +260,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		clock_gettime(CLOCK_MONOTONIC, &st->start);
 		if (strbuf_addf(&st->body, "%s %s", method, url) == 0)
 			st->line = strbuf_detach(&st->body, NULL);
-		clen = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-		                                   MHD_HTTP_HEADER_CONTENT_LENGTH);
 		*con_cls = st;
-		if (clen && strtoull(clen, NULL, 10) > srv->max_body) {
-			/* Refuse before reading: answered on the first call, libmicrohttpd
-			 * skips "100 Continue" and closes the connection after the
-			 * response; keep-alive does not matter for a refusal. */
-			http_problem(&res, 413,
-			             "request body is larger than the limit of %zu bytes",
-			             srv->max_body);
-			return respond(c, st, &res, NULL, false);
+		if (!admit(srv, c, url, method, st, &res, &allow, &challenge)) {
+			/* Refused on the first call: libmicrohttpd then skips "100
+			 * Continue" and closes the connection after the response;
+			 * keep-alive does not matter for a refusal. */
+			ret = respond(c, st, &res, allow.len ? allow.buf : NULL, challenge);
+			strbuf_release(&allow);
+			return ret;
 		}
 		return MHD_YES;
 	}
@@ -274,10 +295,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	if (st->answered)
 		return MHD_YES;
-	dispatch(srv, c, url, method, st, &res, &allow, &challenge);
-	ret = respond(c, st, &res, allow.len ? allow.buf : NULL, challenge);
-	strbuf_release(&allow);
-	return ret;
+	dispatch(srv, c, url, method, st, &res);
+	return respond(c, st, &res, NULL, false);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -296,6 +315,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	         toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
 	strbuf_release(&st->body);
 	free(st->line);
+	free(st->scratch);
 	free(st);
 	*con_cls = NULL;
 }

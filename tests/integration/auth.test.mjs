@@ -69,3 +69,32 @@ test('POST /jobs and DELETE /jobs/{id} need a key too', async () => {
 	forbidden(await api('DELETE', `/jobs/${id}`, { headers: auth('k3') }), 'DELETE wrong key');
 	assert.equal((await api('DELETE', `/jobs/${id}`, { headers: auth('k1') })).status, 409, 'a right key reaches the handler (job finished)');
 });
+
+// Over a raw socket, so that the client declares a body it never sends: the
+// answer must come from the headers alone.
+async function rawRequest(head) {
+	const net = await import('node:net');
+	const { currentStack } = await import('./harness.mjs');
+	return new Promise((resolve, reject) => {
+		const sock = net.connect(currentStack().port, '127.0.0.1');
+		let data = '';
+		const timer = setTimeout(() => { sock.destroy(); reject(new Error(`no answer to ${head.split('\r\n')[0]} within 5 s`)); }, 5000);
+		sock.on('data', (d) => { data += d; });
+		sock.on('error', reject);
+		sock.on('close', () => { clearTimeout(timer); resolve(data); });
+		sock.on('connect', () => sock.write(head));
+	});
+}
+
+test('a write without a key is refused from its headers: 401 before the body is read', async () => {
+	const { validate } = await import('./harness.mjs');
+	const text = await rawRequest('POST /articles HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n' +
+		'Content-Length: 900000000\r\n\r\n');
+	const [head, body] = text.split('\r\n\r\n');
+	assert.match(head, /^HTTP\/1\.1 401 /, head);
+	assert.match(head, /\r\nWWW-Authenticate: Bearer/i);
+	validate('POST', '/articles', 401, 'application/problem+json', JSON.parse(body));
+	const wrong = await rawRequest('POST /jobs HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer nope\r\n' +
+		'Content-Type: application/json\r\nContent-Length: 900000000\r\n\r\n');
+	assert.match(wrong, /^HTTP\/1\.1 403 /);
+});
