@@ -269,6 +269,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			strbuf_release(&allow);
 			return ret;
 		}
+		strbuf_release(&allow);
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
