@@ -8,7 +8,7 @@
 
 BUILD ?= build/default
 CC ?= cc
-PKGS := libmicrohttpd jansson libpq libuv libutf8proc libexttextcat
+PKGS := libmicrohttpd jansson libpq libuv libutf8proc libexttextcat libxml-2.0 zlib
 
 CFLAGS ?= -g -O2
 CFLAGS += -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
@@ -29,6 +29,9 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/server/main.o
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+EVAL_SRC := $(sort $(wildcard tests/eval/eval_*.c))
+EVAL_BIN := $(EVAL_SRC:tests/eval/%.c=$(BUILD)/eval/%)
+CORPORA ?= $(abspath ../shared/corpora)
 HEADERS := $(sort $(wildcard include/*.h))
 
 .PHONY: all build deps run test unit integration asan bench eval format format-check \
@@ -41,6 +44,7 @@ help:
 	@echo "make test         install what is missing, build, run unit and integration tests"
 	@echo "make asan         the same tests on an AddressSanitizer + UBSan build (leaks fail)"
 	@echo "make bench        benchmarks (figures as ratios against baselines measured in the same run)"
+	@echo "make eval         quality figures of each pipeline stage on ../shared/corpora"
 	@echo "make build        compile build/default/newsd only"
 	@echo "make format       clang-format every C file; make format-check only checks"
 
@@ -59,6 +63,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	@echo "  LD $@"
 	@$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS) -lcmocka
+
+$(BUILD)/eval/%: tests/eval/%.c tests/eval/eval.h $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LD $@"
+	@$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS)
 
 deps:
 	@scripts/deps.sh
@@ -85,15 +94,23 @@ test: deps
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build/asan SANITIZER=asan build unit integration
 
+# Quality figures on the public corpora (../shared/corpora, or CORPORA=...):
+# one table; a stage whose data is absent says so and is skipped.
+eval: deps
+	@$(MAKE) --no-print-directory $(EVAL_BIN)
+	@CORPORA=$(CORPORA) scripts/eval.sh $(EVAL_BIN)
+
 bench: deps
 	@$(MAKE) --no-print-directory build
 	@NEWSD_BIN=$(abspath $(BUILD)/newsd) bench/run.sh
 
+FORMATTED = $(LIB_SRC) server/main.c $(HEADERS) $(UNIT_SRC) $(EVAL_SRC) $(wildcard server/*/*.h tests/eval/*.h)
+
 format:
-	clang-format -i $(LIB_SRC) server/main.c $(HEADERS) $(UNIT_SRC) $(wildcard server/*/*.h)
+	clang-format -i $(FORMATTED)
 
 format-check:
-	clang-format --dry-run --Werror $(LIB_SRC) server/main.c $(HEADERS) $(UNIT_SRC) $(wildcard server/*/*.h)
+	clang-format --dry-run --Werror $(FORMATTED)
 
 # Each public header must compile on its own.
 check-headers:

@@ -22,6 +22,29 @@ enum text_entity_kind {
 	TEXT_ENTITY_ORGANIZATION,
 };
 
+/* How much of a date is known. */
+enum text_precision {
+	TEXT_PRECISION_NONE = 0,
+	TEXT_PRECISION_YEAR,
+	TEXT_PRECISION_MONTH,
+	TEXT_PRECISION_DAY,
+};
+
+/* A calendar day (proleptic Gregorian); a part is 0 when unknown. */
+struct text_day {
+	int year, month, day;
+};
+
+/* A date expression found in the body ("le 16 juillet", "mardi", "hier",
+ * "la semaine dernière", "March 20, 2018", "2018-03-20"). */
+struct text_date {
+	int start, end;                /* byte span of the expression in the body */
+	struct text_day value;         /* resolved value; parts beyond precision are 0 */
+	enum text_precision precision; /* of the value */
+	bool relative;                 /* needs a reference date (weekday, "hier", ...) */
+	bool resolved;                 /* value is known at its precision */
+};
+
 /* What the caller knows about an article: all borrowed, any may be NULL
  * except that exactly one of text and html must be set. */
 struct text_input {
@@ -30,6 +53,9 @@ struct text_input {
 	const char *title;        /* given title, overrides detection */
 	const char *lang;         /* given language (BCP 47), overrides detection */
 	const char *published_at; /* given, already validated ISO 8601: copied through */
+	const char *url;          /* given URL (source from its domain when nothing else) */
+	const char *source;       /* given publisher name: overrides detection */
+	const struct text_day *today; /* ingestion day: bounds years inferred from text */
 };
 
 /* One entity found in the body: mentions grouped by normalised form. */
@@ -48,8 +74,17 @@ struct text_doc {
 	char *body;                   /* clean body: paragraphs joined by "\n\n", NFC */
 	char *lang;                   /* ISO 639-1 (or 639-3 when no 1) code; NULL when unsure */
 	double lang_confidence;       /* 0..1; 0 when lang is NULL */
-	char *published_at;           /* given, else as found in HTML metadata (unvalidated) */
-	const char *published_origin; /* "given", "metadata" or NULL (static string) */
+	char *published_at;           /* ISO 8601 (date or date-time) or NULL: given, else from
+	                               * HTML metadata (unvalidated), else from the text
+	                               * ("YYYY-MM-DD" or "YYYY-MM") */
+	const char *published_origin; /* "given", "metadata", "text" or NULL (static string) */
+	char *canonical_url;          /* from HTML metadata */
+	char *site_name;              /* from HTML metadata (og:site_name, JSON-LD publisher) */
+	char *author;                 /* from HTML metadata or a byline */
+	char *source;                 /* publisher: given, metadata, credit line, else URL domain */
+	char *agency;                 /* wire agency credited ("AFP", "Reuters", "AP", ...) */
+	struct text_date *dates;      /* date expressions in the body, by start offset */
+	size_t n_dates;
 	char content_hash[65];        /* lowercase hex SHA-256 of body */
 	uint64_t simhash;             /* 64-bit SimHash of body word shingles */
 	int word_count;               /* words in body */

@@ -138,11 +138,24 @@ int text_html_to_text(const char *html, size_t len, struct strbuf *out, char **t
 /* ---- paragraphs and boilerplate (clean.c) ---- */
 
 struct text_para {
-	size_t off;     /* in text_paras.buf, NUL-terminated there */
-	size_t len;     /* bytes */
-	unsigned words; /* space-separated tokens */
-	bool boiler;    /* dropped by a boilerplate rule */
-	bool is_title;  /* equal to the title: dropped from the body */
+	size_t off;          /* in text_paras.buf, NUL-terminated there */
+	size_t len;          /* bytes */
+	unsigned words;      /* space-separated tokens */
+	unsigned link_chars; /* bytes inside <a> links (HTML input; 0 for text) */
+	unsigned char tag;   /* the HTML block it came from: TEXT_TAG_* (TEXT_TAG_P for text) */
+	bool boiler;         /* dropped by the boilerplate classifier */
+	bool is_title;       /* equal to the title: dropped from the body */
+};
+
+/* The HTML block a paragraph came from: headings and list items weigh
+ * differently in the boilerplate classifier. */
+enum text_tag {
+	TEXT_TAG_P = 0, /* p, div, plain text lines */
+	TEXT_TAG_H,     /* h1-h6 */
+	TEXT_TAG_LI,    /* li, dt, dd */
+	TEXT_TAG_QUOTE, /* blockquote */
+	TEXT_TAG_PRE,   /* pre */
+	TEXT_TAG_CELL,  /* td, th */
 };
 
 struct text_paras {

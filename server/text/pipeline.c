@@ -48,6 +48,12 @@ void text_doc_release(struct text_doc *doc)
 	free(doc->body);
 	free(doc->lang);
 	free(doc->published_at);
+	free(doc->canonical_url);
+	free(doc->site_name);
+	free(doc->author);
+	free(doc->source);
+	free(doc->agency);
+	free(doc->dates);
 	text_entities_free(doc->entities, doc->n_entities);
 	*doc = TEXT_DOC_INIT;
 }

@@ -1,0 +1,62 @@
+/* Shared helpers of the evaluation programs (tests/eval/eval_*.c).
+ *
+ * Each program scores one stage on a public corpus under $CORPORA (default
+ * ../shared/corpora) and prints rows of one markdown table:
+ *   | stage | dataset | metric | value | reference |
+ * A program whose data is absent prints one row saying so and exits 0. These
+ * corpora are for measuring only: nothing here tunes on them at run time. */
+#ifndef NEWSD_EVAL_H
+#define NEWSD_EVAL_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* $CORPORA/rel, or NULL when it does not exist (the caller skips). */
+static inline const char *eval_path(const char *rel, char *buf, size_t size)
+{
+	const char *root = getenv("CORPORA");
+	struct stat st;
+
+	snprintf(buf, size, "%s/%s", root && *root ? root : "../shared/corpora", rel);
+	return stat(buf, &st) == 0 ? buf : NULL;
+}
+
+static inline void eval_row(const char *stage, const char *dataset, const char *metric,
+                            double value, const char *reference)
+{
+	printf("| %s | %s | %s | %.3f | %s |\n", stage, dataset, metric, value, reference);
+}
+
+static inline void eval_skip(const char *stage, const char *dataset, const char *why)
+{
+	printf("| %s | %s | skipped: %s | - | - |\n", stage, dataset, why);
+}
+
+/* Whole file into a NUL-terminated buffer (free it), NULL on failure. */
+static inline char *eval_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
+		buf = malloc((size_t)n + 1);
+		if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+			free(buf);
+			buf = NULL;
+		}
+		if (buf) {
+			buf[n] = '\0';
+			if (len)
+				*len = (size_t)n;
+		}
+	}
+	fclose(f);
+	return buf;
+}
+
+#endif
