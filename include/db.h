@@ -56,6 +56,15 @@ struct db_range {
 };
 
 /* ---- articles ---- */
+/* A date expression of the body, ready to store. */
+struct db_date {
+	int start, end;        /* character offsets in the body */
+	const char *text;      /* the expression as written */
+	const char *value;     /* "YYYY-MM-DD" (first day of a month or year), NULL if unresolved */
+	const char *precision; /* "day" | "month" | "year", NULL if unresolved */
+	bool relative;
+};
+
 struct db_article_in {
 	const struct text_doc *doc;
 	const char *url;                 /* may be NULL */
@@ -64,6 +73,8 @@ struct db_article_in {
 	const char *published_at;        /* canonical ISO 8601 UTC or NULL */
 	const char *published_origin;    /* "given" | ... or NULL */
 	const char *published_precision; /* "day" | ... or NULL */
+	const struct db_date *dates;
+	size_t n_dates;
 };
 /* Where a job item stands, so that its outcome commits with the article. */
 struct db_item_ref {
@@ -71,13 +82,17 @@ struct db_item_ref {
 	int idx;
 	const char *worker_id;
 };
-/* Store an article with its entities, mentions and event, in one
+/* Store an article with its entities, mentions, dates and event, in one
  * transaction. An article with the same url or the same body answers its
- * existing id with *created false. With item set, the item is marked done in
+ * existing id with *created false. A near duplicate (estimated Jaccard
+ * similarity of word 3-shingles at least DB_NEAR_DUP_JACCARD with an earlier
+ * article) is stored with duplicate_of set to the first copy and joins its
+ * event. With item set, the item is marked done in
  * the same transaction; -ESTALE when the item is no longer ours (nothing
  * stored). */
 int db_article_store(struct db_conn *conn, const struct db_article_in *in,
                      const struct db_item_ref *item, int64_t *id_out, bool *created);
+#define DB_NEAR_DUP_JACCARD 0.7
 int db_article_find_existing(struct db_conn *conn, const char *url, const char *content_hash,
                              int64_t *id_out);
 int db_article_json(struct db_conn *conn, int64_t id, char **json_out);
@@ -90,6 +105,7 @@ struct db_article_query {
 	struct db_range range;
 	struct db_after after;
 	int limit;
+	const char *duplicates; /* "f": hide near duplicates; NULL or "t": show them */
 };
 int db_articles_list(struct db_conn *conn, const struct db_article_query *q, struct db_page *out);
 

@@ -48,15 +48,21 @@ struct text_date {
 /* What the caller knows about an article: all borrowed, any may be NULL
  * except that exactly one of text and html must be set. */
 struct text_input {
-	const char *text;         /* plain text, UTF-8 (not yet validated) */
-	const char *html;         /* HTML page, UTF-8 (not yet validated) */
-	const char *title;        /* given title, overrides detection */
-	const char *lang;         /* given language (BCP 47), overrides detection */
-	const char *published_at; /* given, already validated ISO 8601: copied through */
-	const char *url;          /* given URL (source from its domain when nothing else) */
-	const char *source;       /* given publisher name: overrides detection */
+	const char *text;             /* plain text, UTF-8 (not yet validated) */
+	const char *html;             /* HTML page, UTF-8 (not yet validated) */
+	const char *title;            /* given title, overrides detection */
+	const char *lang;             /* given language (BCP 47), overrides detection */
+	const char *published_at;     /* given, already validated ISO 8601: copied through */
+	const char *url;              /* given URL (source from its domain when nothing else) */
+	const char *source;           /* given publisher name: overrides detection */
 	const struct text_day *today; /* ingestion day: bounds years inferred from text */
 };
+
+/* MinHash signature size, and the LSH bands it is cut into for lookups:
+ * 16 bands of 4 values make two texts with Jaccard similarity 0.7 share a
+ * band with probability 0.98, and texts at 0.2 with probability 0.03. */
+#define TEXT_MINHASH_K 64
+#define TEXT_MINHASH_BANDS 16
 
 /* One entity found in the body: mentions grouped by normalised form. */
 struct text_entity {
@@ -85,10 +91,11 @@ struct text_doc {
 	char *agency;                 /* wire agency credited ("AFP", "Reuters", "AP", ...) */
 	struct text_date *dates;      /* date expressions in the body, by start offset */
 	size_t n_dates;
-	char content_hash[65];        /* lowercase hex SHA-256 of body */
-	uint64_t simhash;             /* 64-bit SimHash of body word shingles */
-	int word_count;               /* words in body */
-	struct text_entity *entities; /* sorted by count desc, then first_offset */
+	char content_hash[65];            /* lowercase hex SHA-256 of body */
+	uint64_t simhash;                 /* 64-bit SimHash of body word shingles */
+	uint32_t minhash[TEXT_MINHASH_K]; /* MinHash signature of the same shingles */
+	int word_count;                   /* words in body */
+	struct text_entity *entities;     /* sorted by count desc, then first_offset */
 	size_t n_entities;
 };
 
@@ -116,6 +123,10 @@ char *text_normalize_key(const char *s);
  * or -ENOENT when no reliable answer (lang NULL, confidence 0). */
 int text_detect_lang(const char *s, size_t len, const char **lang, double *confidence);
 uint64_t text_simhash(const char *body);
+/* Estimated Jaccard similarity of two MinHash signatures (0..1). */
+double text_minhash_similarity(const uint32_t *a, const uint32_t *b);
+/* The signature's band keys (TEXT_MINHASH_BANDS non-negative values). */
+void text_minhash_bands(const uint32_t *sig, int64_t *bands);
 int text_hamming64(uint64_t a, uint64_t b);
 const char *text_entity_kind_name(enum text_entity_kind kind);
 

@@ -10,8 +10,8 @@
 #include <string.h>
 
 static const char *const NO_PARAMS[] = {NULL};
-static const char *const LIST_PARAMS[] = {"q",  "lang",  "entity", "event", "from",
-                                          "to", "limit", "cursor", NULL};
+static const char *const LIST_PARAMS[] = {"q",  "lang",  "entity",     "event",  "from",
+                                          "to", "limit", "duplicates", "cursor", NULL};
 
 void api_articles_create(void *app_, const struct http_request *req, struct http_response *res)
 {
@@ -65,6 +65,12 @@ void api_articles_list(void *app_, const struct http_request *req, struct http_r
 		http_problem(res, 400, "parameter 'lang' must be a 2 or 3 letter language code");
 		return;
 	}
+	v = api_param(req, "duplicates");
+	if (v && strcmp(v, "true") && strcmp(v, "false")) {
+		http_problem(res, 400, "parameter 'duplicates' must be true or false");
+		return;
+	}
+	q.duplicates = v ? (v[0] == 't' ? "t" : "f") : NULL;
 	v = api_param(req, "entity");
 	if (v && api_parse_id(v, "parameter 'entity'", res, &q.entity_id))
 		return;

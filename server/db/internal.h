@@ -40,6 +40,18 @@ int db_page_fill(PGresult *res, int limit, struct db_page *out);
 /* One JSON text column of one row into *json_out, -ENOENT when no row. */
 int db_fetch_json(struct db_conn *conn, const struct db_stmt *stmt, int64_t id, char **json_out);
 
+/* Near duplicates and dates of an article (dedup.c). */
+/* The first copy of a body whose MinHash signature estimates a Jaccard
+ * similarity of at least DB_NEAR_DUP_JACCARD: *original and its *event (0
+ * when none). */
+int db_near_duplicate(struct db_conn *c, const uint32_t *minhash, int64_t *original,
+                      int64_t *event);
+int db_minhash_bands_insert(struct db_conn *c, int64_t article_id, const uint32_t *minhash);
+/* "\\x" + 512 hex digits + NUL: the signature as bytea input text. */
+#define DB_MINHASH_HEX_LEN (2 + 64 * 8 + 1)
+void db_minhash_hex(const uint32_t *sig, char *out);
+int db_dates_insert(struct db_conn *c, int64_t article_id, const struct db_date *dates, size_t n);
+
 /* Decimal text of v in buf (at least 24 bytes). */
 const char *db_i64(char *buf, int64_t v);
 

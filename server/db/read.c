@@ -17,7 +17,7 @@
 	"'published_at_origin', a.published_at_origin, 'published_at_precision', "                 \
 	"a.published_at_precision, 'ingested_at', newsd_iso(a.ingested_at), 'word_count', "        \
 	"a.word_count, 'content_hash', a.content_hash, 'duplicate_of', a.duplicate_of, "           \
-	"'event_id', a.event_id"
+	"'event_id', a.event_id, 'author', a.author, 'canonical_url', a.canonical_url"
 #define ARTICLE_ROW "a.id, 0, json_build_object(" ARTICLE_SUMMARY_FIELDS ")::text"
 
 #define ENTITY_SUMMARY_FIELDS                                                                      \
@@ -33,7 +33,13 @@
 
 static const struct db_stmt STMT_ARTICLE = {
         "article_json",
-        "SELECT json_build_object(" ARTICLE_SUMMARY_FIELDS ", 'body', a.body, 'entities', "
+        "SELECT json_build_object(" ARTICLE_SUMMARY_FIELDS ", 'body', a.body, 'duplicates', "
+        "coalesce((SELECT json_agg(d.id ORDER BY d.id) FROM (SELECT id FROM articles WHERE "
+        "duplicate_of = a.id ORDER BY id LIMIT 100) d), '[]'::json), 'dates', coalesce((SELECT "
+        "json_agg(json_build_object('start', ad.start_offset, 'end', ad.end_offset, 'text', "
+        "ad.text, 'value', ad.value::text, 'precision', ad.precision, 'relative', ad.relative) "
+        "ORDER BY ad.start_offset) FROM article_dates ad WHERE ad.article_id = a.id), '[]'::json), "
+        "'entities', "
         "coalesce((SELECT json_agg(json_build_object('id', e.id, 'name', e.name, 'kind', e.kind, "
         "'count', m.count) ORDER BY m.count DESC, e.id) FROM mentions m JOIN entities e ON e.id = "
         "m.entity_id WHERE m.article_id = a.id), '[]'::json))::text FROM articles a WHERE a.id = "
@@ -51,6 +57,7 @@ static const char SQL_ARTICLES[] =
         "AND ($5::timestamptz IS NULL OR a.published_at >= $5::timestamptz) "
         "AND ($6::timestamptz IS NULL OR a.published_at < $6::timestamptz) "
         "AND ($7::bigint IS NULL OR a.id < $7::bigint) "
+        "AND ($9::boolean IS NULL OR $9::boolean OR a.duplicate_of IS NULL) "
         "ORDER BY a.id DESC LIMIT $8::int";
 
 static const struct db_stmt STMT_ENTITY = {
@@ -152,16 +159,17 @@ int db_article_json(struct db_conn *conn, int64_t id, char **json_out)
 int db_articles_list(struct db_conn *conn, const struct db_article_query *q, struct db_page *out)
 {
 	char ebuf[24], vbuf[24], abuf[24], lbuf[24];
-	const char *p[8] = {q->q,
+	const char *p[9] = {q->q,
 	                    q->lang,
 	                    q->entity_id ? db_i64(ebuf, q->entity_id) : NULL,
 	                    q->event_id ? db_i64(vbuf, q->event_id) : NULL,
 	                    q->range.from,
 	                    q->range.to_end,
 	                    q->after.has ? db_i64(abuf, q->after.k1) : NULL,
-	                    db_i64(lbuf, q->limit + 1)};
+	                    db_i64(lbuf, q->limit + 1),
+	                    q->duplicates ? q->duplicates : NULL};
 
-	return page_from(conn, db_exec_once(conn, SQL_ARTICLES, 8, p), q->limit, "list articles",
+	return page_from(conn, db_exec_once(conn, SQL_ARTICLES, 9, p), q->limit, "list articles",
 	                 out);
 }
 

@@ -29,12 +29,13 @@ static const struct db_stmt STMT_SOURCE = {
         1};
 static const struct db_stmt STMT_INSERT = {
         "article_insert",
-        "INSERT INTO articles (url, content_hash, simhash, source_id, title, body, lang, "
+        "INSERT INTO articles (url, content_hash, simhash, minhash, source_id, title, body, lang, "
         "lang_confidence, ts_config, published_at, published_at_origin, published_at_precision, "
-        "word_count, raw) VALUES ($1, $2, $3::bigint, $4::bigint, $5, $6, $7, $8::real, "
-        "newsd_ts_config($7), $9::timestamptz, $10, $11, $12::int, $13::jsonb) "
+        "word_count, raw, duplicate_of, canonical_url, author, agency) VALUES ($1, $2, "
+        "$3::bigint, $4::bytea, $5::bigint, $6, $7, $8, $9::real, newsd_ts_config($8), "
+        "$10::timestamptz, $11, $12, $13::int, $14::jsonb, $15::bigint, $16, $17, $18) "
         "RETURNING id, coalesce(published_at, ingested_at)",
-        13};
+        18};
 static const struct db_stmt STMT_ALIAS_FIND = {
         "alias_find",
         "SELECT entity_id FROM entity_aliases WHERE norm = $1 ORDER BY entity_id LIMIT 1", 1};
@@ -219,21 +220,21 @@ static int array_literals(const struct linked *l, size_t n, char **ids, char **c
 	return *ids && *counts ? 0 : -ENOMEM;
 }
 
-/* Join the best candidate event when it shares at least two entities and
+/* Join event_id when given (a near duplicate joins its original's event);
+ * else the best candidate event when it shares at least two entities and
  * they cover at least 30% of the smaller entity set; else open a new one. */
 static int assign_event(struct db_conn *c, int64_t article_id, const char *when, const char *title,
-                        const struct linked *l, size_t n)
+                        const struct linked *l, size_t n, int64_t event_id)
 {
 	char *ids = NULL, *counts = NULL;
 	char ebuf[24], abuf[24];
 	PGresult *res = NULL;
-	int64_t event_id = 0;
 	int err = array_literals(l, n, &ids, &counts);
 
 	if (err)
 		return err;
 	err = lock_key(c, LOCK_CLUSTER, "events");
-	if (!err && n >= 2) {
+	if (!err && !event_id && n >= 2) {
 		const char *p[2] = {ids, when};
 		int r;
 
@@ -349,11 +350,11 @@ static int link_all(struct db_conn *c, const struct text_doc *doc, int64_t artic
 	return err;
 }
 
-static int insert_article(struct db_conn *c, const struct db_article_in *in, int64_t *id,
-                          char when[40])
+static int insert_article(struct db_conn *c, const struct db_article_in *in, int64_t original,
+                          int64_t *id, char when[40])
 {
 	const struct text_doc *doc = in->doc;
-	char sbuf[24], hbuf[24], cbuf[32], wbuf[24];
+	char sbuf[24], hbuf[24], cbuf[32], wbuf[24], obuf[24], mbuf[DB_MINHASH_HEX_LEN];
 	const char *source_id = NULL;
 	PGresult *res = NULL;
 	int err = 0;
@@ -372,10 +373,12 @@ static int insert_article(struct db_conn *c, const struct db_article_in *in, int
 		source_id = db_i64(sbuf, sid);
 	}
 	snprintf(cbuf, sizeof(cbuf), "%.4f", doc->lang_confidence);
+	db_minhash_hex(doc->minhash, mbuf);
 	{
-		const char *p[13] = {in->url,
+		const char *p[18] = {in->url,
 		                     doc->content_hash,
 		                     db_i64(hbuf, (int64_t)doc->simhash),
+		                     mbuf,
 		                     source_id,
 		                     doc->title,
 		                     doc->body,
@@ -385,7 +388,11 @@ static int insert_article(struct db_conn *c, const struct db_article_in *in, int
 		                     in->published_origin,
 		                     in->published_precision,
 		                     db_i64(wbuf, doc->word_count),
-		                     in->raw};
+		                     in->raw,
+		                     original ? db_i64(obuf, original) : NULL,
+		                     doc->canonical_url,
+		                     doc->author,
+		                     doc->agency};
 
 		err = run(c, &STMT_INSERT, p, PGRES_TUPLES_OK, &res);
 	}
@@ -419,7 +426,7 @@ int db_article_store(struct db_conn *conn, const struct db_article_in *in,
 	struct linked *linked = NULL;
 	size_t n_linked = 0;
 	char when[40];
-	int64_t id = 0;
+	int64_t id = 0, original = 0, original_event = 0;
 	int err;
 
 	*created = false;
@@ -437,11 +444,18 @@ int db_article_store(struct db_conn *conn, const struct db_article_in *in,
 	if (!err)
 		err = db_article_find_existing(conn, in->url, doc->content_hash, &id);
 	if (err == -ENOENT) {
-		err = insert_article(conn, in, &id, when);
+		err = db_near_duplicate(conn, doc->minhash, &original, &original_event);
+		if (!err)
+			err = insert_article(conn, in, original, &id, when);
 		if (!err)
 			err = link_all(conn, doc, id, linked, &n_linked);
 		if (!err)
-			err = assign_event(conn, id, when, doc->title, linked, n_linked);
+			err = db_minhash_bands_insert(conn, id, doc->minhash);
+		if (!err)
+			err = db_dates_insert(conn, id, in->dates, in->n_dates);
+		if (!err)
+			err = assign_event(conn, id, when, doc->title, linked, n_linked,
+			                   original_event);
 		*created = !err;
 	}
 	if (!err && item)

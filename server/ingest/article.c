@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define MAX_URL 2048
 #define MAX_SHORT_FIELD 1000
@@ -104,12 +105,92 @@ static int parse_input(json_t *obj, struct input *in, char *why)
 	return 0;
 }
 
+/* The body's date expressions as rows: character offsets (clients index
+ * strings by character, the pipeline by byte), the text as written, and a
+ * value at its precision. rows->buf holds every string. */
+struct date_rows {
+	struct db_date *v;
+	char *buf;
+	size_t n;
+};
+
+static void date_rows_release(struct date_rows *rows)
+{
+	free(rows->v);
+	free(rows->buf);
+}
+
+static int date_rows_build(const struct text_doc *doc, struct date_rows *rows)
+{
+	const char *body = doc->body;
+	size_t i, need = 0, used = 0, byte = 0;
+	int chars = 0;
+
+	memset(rows, 0, sizeof(*rows));
+	if (!doc->n_dates)
+		return 0;
+	for (i = 0; i < doc->n_dates; i++)
+		need += (size_t)(doc->dates[i].end - doc->dates[i].start) + 1 + 11;
+	rows->v = calloc(doc->n_dates, sizeof(*rows->v));
+	rows->buf = malloc(need);
+	if (!rows->v || !rows->buf) {
+		date_rows_release(rows);
+		return -ENOMEM;
+	}
+	/* Dates come sorted by start: one pass converts every offset. */
+	for (i = 0; i < doc->n_dates; i++) {
+		const struct text_date *d = &doc->dates[i];
+		struct db_date *r = &rows->v[rows->n];
+		size_t len = (size_t)(d->end - d->start);
+
+		if (d->start < (int)byte || d->end < d->start)
+			continue; /* overlapping or malformed span: skip it */
+		for (; byte < (size_t)d->start; byte++)
+			chars += ((unsigned char)body[byte] & 0xc0) != 0x80;
+		r->start = chars;
+		r->end = chars;
+		for (; byte < (size_t)d->end; byte++)
+			r->end += ((unsigned char)body[byte] & 0xc0) != 0x80;
+		chars = r->end;
+		r->text = rows->buf + used;
+		memcpy(rows->buf + used, body + d->start, len);
+		rows->buf[used + len] = '\0';
+		used += len + 1;
+		r->relative = d->relative;
+		if (d->resolved && d->precision != TEXT_PRECISION_NONE) {
+			snprintf(rows->buf + used, 11, "%04d-%02d-%02d", d->value.year,
+			         d->value.month ? d->value.month : 1,
+			         d->value.day ? d->value.day : 1);
+			r->value = rows->buf + used;
+			r->precision = d->precision == TEXT_PRECISION_DAY     ? "day"
+			               : d->precision == TEXT_PRECISION_MONTH ? "month"
+			                                                      : "year";
+		}
+		used += 11;
+		rows->n++;
+	}
+	return 0;
+}
+
+static void today_utc(struct text_day *day)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	day->year = tm.tm_year + 1900;
+	day->month = tm.tm_mon + 1;
+	day->day = tm.tm_mday;
+}
+
 int ingest_article(struct db_conn *conn, const char *input_json, size_t len,
                    const struct db_item_ref *item, int64_t *id, bool *created, char *why)
 {
 	struct text_doc doc = TEXT_DOC_INIT;
 	struct text_input tin = {0};
 	struct db_article_in ain = {0};
+	struct date_rows rows = {0};
+	struct text_day today;
 	struct time_point tp;
 	struct input in;
 	json_error_t jerr;
@@ -152,6 +233,10 @@ int ingest_article(struct db_conn *conn, const char *input_json, size_t len,
 	tin.html = in.html;
 	tin.title = in.title;
 	tin.published_at = ain.published_at;
+	tin.url = in.url;
+	tin.source = in.source;
+	today_utc(&today);
+	tin.today = &today;
 	err = text_process(&tin, &doc, &reason);
 	if (err) {
 		if (err == -EINVAL)
@@ -172,12 +257,18 @@ int ingest_article(struct db_conn *conn, const char *input_json, size_t len,
 		err = -ENOMEM;
 		goto out;
 	}
+	err = date_rows_build(&doc, &rows);
+	if (err)
+		goto out;
 	ain.doc = &doc;
 	ain.url = in.url;
-	ain.source = in.source;
+	ain.source = in.source ? in.source : doc.source;
 	ain.raw = raw;
+	ain.dates = rows.v;
+	ain.n_dates = rows.n;
 	err = db_article_store(conn, &ain, item, id, created);
 out:
+	date_rows_release(&rows);
 	free(raw);
 	text_doc_release(&doc);
 	json_decref(obj);

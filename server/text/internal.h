@@ -217,6 +217,6 @@ void text_entities_free(struct text_entity *v, size_t n);
 /* ---- fingerprints (simhash.c) ---- */
 
 /* SimHash over word 3-shingles and the word count, in one pass. */
-void text_fingerprint(const char *body, uint64_t *simhash, int *words);
+void text_fingerprint(const char *body, uint64_t *simhash, uint32_t *minhash, int *words);
 
 #endif

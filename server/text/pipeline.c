@@ -208,7 +208,7 @@ int text_process(const struct text_input *in, struct text_doc *out, const char *
 	if (err)
 		goto out;
 	sha256_hex(out->body, strlen(out->body), out->content_hash);
-	text_fingerprint(out->body, &out->simhash, &out->word_count);
+	text_fingerprint(out->body, &out->simhash, out->minhash, &out->word_count);
 out:
 	if (err) {
 		text_doc_release(out);

@@ -752,6 +752,58 @@ static void test_html_published_meta(void **state)
 	text_doc_release(&doc);
 }
 
+/* MinHash: equal texts agree everywhere, a small edit keeps the estimate
+ * high, an unrelated text shares almost nothing; band keys follow. */
+static void test_minhash(void **state)
+{
+	const char *a =
+	        "Les ministres des Finances de la zone euro se sont réunis lundi à "
+	        "Luxembourg pour discuter du budget commun. Selon le commissaire, les "
+	        "discussions ont porté sur les règles de dette et sur le financement de la "
+	        "transition énergétique. Plusieurs délégations ont jugé les propositions trop "
+	        "complexes et ont demandé un calendrier plus réaliste pour leur mise en œuvre.";
+	const char *b =
+	        "Les ministres des Finances de la zone euro se sont réunis lundi à "
+	        "Luxembourg pour discuter du budget commun. Selon le commissaire, les "
+	        "discussions ont porté sur les règles de dette et sur le financement de la "
+	        "transition énergétique. Plusieurs délégations ont jugé les propositions très "
+	        "complexes et ont demandé un calendrier plus réaliste pour leur mise en œuvre.";
+	const char *c =
+	        "The storm brought heavy rain to the northern coast on Sunday, cutting power "
+	        "to thousands of homes and closing several roads, officials said, as rescue "
+	        "teams searched for two fishermen reported missing near the harbour.";
+	struct text_input in = {0};
+	struct text_doc da = TEXT_DOC_INIT, db = TEXT_DOC_INIT, dc = TEXT_DOC_INIT;
+	int64_t ba[TEXT_MINHASH_BANDS], bb[TEXT_MINHASH_BANDS];
+	const char *why;
+	int k, shared = 0;
+
+	in.text = a;
+	assert_int_equal(text_process(&in, &da, &why), 0);
+	in.text = b;
+	assert_int_equal(text_process(&in, &db, &why), 0);
+	in.text = c;
+	assert_int_equal(text_process(&in, &dc, &why), 0);
+	assert_true(text_minhash_similarity(da.minhash, da.minhash) == 1.0);
+	assert_true(text_minhash_similarity(da.minhash, db.minhash) >= 0.7);
+	assert_true(text_minhash_similarity(da.minhash, db.minhash) < 1.0);
+	assert_true(text_minhash_similarity(da.minhash, dc.minhash) < 0.2);
+	text_minhash_bands(da.minhash, ba);
+	text_minhash_bands(db.minhash, bb);
+	for (k = 0; k < TEXT_MINHASH_BANDS; k++) {
+		assert_true(ba[k] >= 0);
+		shared += ba[k] == bb[k];
+	}
+	assert_true(shared >= 1); /* the lookup finds the near copy */
+	text_minhash_bands(dc.minhash, bb);
+	for (k = 0, shared = 0; k < TEXT_MINHASH_BANDS; k++)
+		shared += ba[k] == bb[k];
+	assert_int_equal(shared, 0);
+	text_doc_release(&da);
+	text_doc_release(&db);
+	text_doc_release(&dc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -773,6 +825,7 @@ int main(void)
 	        cmocka_unit_test(test_init_errors),
 	        cmocka_unit_test(test_concurrent),
 	        cmocka_unit_test(test_html_published_meta),
+	        cmocka_unit_test(test_minhash),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
