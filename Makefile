@@ -100,11 +100,18 @@ eval: deps
 	@$(MAKE) --no-print-directory $(EVAL_BIN)
 	@CORPORA=$(CORPORA) scripts/eval.sh $(EVAL_BIN)
 
+$(BUILD)/bench/text_bench: bench/text_bench.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LD $@"
+	@$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS)
+
 bench: deps
-	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory build $(BUILD)/bench/text_bench
+	@$(BUILD)/bench/text_bench tests/fixtures/articles 3
 	@NEWSD_BIN=$(abspath $(BUILD)/newsd) bench/run.sh
 
-FORMATTED = $(LIB_SRC) server/main.c $(HEADERS) $(UNIT_SRC) $(EVAL_SRC) $(wildcard server/*/*.h tests/eval/*.h)
+FORMATTED = $(LIB_SRC) server/main.c $(HEADERS) $(UNIT_SRC) $(EVAL_SRC) bench/text_bench.c \
+	$(wildcard server/*/*.h tests/eval/*.h)
 
 format:
 	clang-format -i $(FORMATTED)
