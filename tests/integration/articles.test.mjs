@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 
-import { INLINE, INLINE_LANG, decodeEntities, hiddenFragments, htmlText, loadFixtures, mainParagraph, norm, words } from './corpus.mjs';
+import { INLINE, INLINE_LANG, STRICT_FIXTURES, checkExpect, decodeEntities, hiddenFragments, htmlText, loadFixtures, mainParagraph, norm, validateExpect, words } from './corpus.mjs';
 import { api, assertTime, checkAll, fold, listAll, startStack, stopStack, test, validateSchema } from './harness.mjs';
 
 const created = {};       // inline key -> article (POST answer)
@@ -164,7 +164,24 @@ test('POST /articles with html: title and date from the metadata, clean body wit
 	assert.equal(a.published_at_origin, 'metadata');
 });
 
-test('fixtures (text and html): language, title, clean body, entities', { skip: FIXTURES.length === 0 && 'no tests/fixtures/articles/*.txt|html' }, async () => {
+test('every fixture expect file is well formed (known keys, pending keys expected)', { skip: FIXTURES.length === 0 && 'no fixtures' }, () => {
+	for (const fx of FIXTURES)
+		validateExpect(fx);
+});
+
+// The expectations of NAME.expect.json (see corpus.mjs and
+// tests/fixtures/articles/README.md). Keys listed in its "pending" array describe
+// work not done yet: they are checked and reported with t.diagnostic(), and
+// fail the test only with NEWSD_STRICT_FIXTURES=1. A pending key that passes is
+// reported too, so that it can be taken off the list.
+test('fixtures (text and html): language, title, clean body, entities', { skip: FIXTURES.length === 0 && 'no tests/fixtures/articles/*.txt|html' }, async (t) => {
+	const notes = [];
+	const report = () => {
+		const open = notes.filter((n) => !n.endsWith('"pending"')).length;
+		t.diagnostic(`${FIXTURES.length} fixtures; ${STRICT_FIXTURES ? 'strict (NEWSD_STRICT_FIXTURES=1): pending keys fail like the others' : `${open} pending expectation(s) not met (NEWSD_STRICT_FIXTURES=1 makes them fail)`}`);
+		for (const n of notes)
+			t.diagnostic(n);
+	};
 	await checkAll(FIXTURES, async (fx) => {
 		const input = fx.kind === 'html' ? { html: fx.text } : { text: fx.text };
 		const r = await api('POST', '/articles', { body: input });
@@ -172,7 +189,8 @@ test('fixtures (text and html): language, title, clean body, entities', { skip: 
 		const a = r.json;
 		fixtureArticles[fx.name] = a;
 		const source = fx.kind === 'html' ? htmlText(fx.text) : fx.text;
-		assert.equal(a.lang, fx.expect.lang ?? fx.lang, 'lang');
+		if (fx.expect.lang === undefined)
+			assert.equal(a.lang, fx.lang, 'lang');
 		assert.ok(a.title && a.title.trim().length >= 10, `a title (${a.title})`);
 		assert.ok(norm(source).includes(norm(a.title)) || norm(decodeEntities(fx.text)).includes(norm(a.title)), `title '${a.title}' comes from the document`);
 		for (const line of a.body.split('\n')) {
@@ -189,17 +207,18 @@ test('fixtures (text and html): language, title, clean body, entities', { skip: 
 		}
 		assert.ok(a.word_count >= 50, `word_count ${a.word_count}`);
 		assert.ok(a.entities.length >= 1, 'entities found');
-		if (fx.expect.title)
-			assert.equal(a.title, fx.expect.title, 'title');
-		for (const s of fx.expect.body_contains ?? [])
-			assert.ok(a.body.includes(s), `body contains '${s}'`);
-		for (const s of fx.expect.body_excludes ?? [])
-			assert.ok(!a.body.includes(s), `body excludes '${s}'`);
-		for (const name of fx.expect.entities ?? [])
-			assert.ok(a.entities.some((e) => fold(e.name).includes(fold(name))), `entity '${name}' in ${a.entities.map((e) => e.name)}`);
-		if (fx.expect.published_at !== undefined)
-			assertTime(a.published_at, fx.expect.published_at, 'published_at');
-	}, (fx) => fx.name);
+		// Every key of the expect file; pending ones fail only when strict.
+		const failed = [];
+		for (const c of checkExpect(fx, a)) {
+			if (c.error && (!c.pending || STRICT_FIXTURES))
+				failed.push(`${c.key}: ${c.error}`);
+			else if (c.error)
+				notes.push(`${fx.name}: pending '${c.key}' not met: ${c.error}`);
+			else if (c.pending)
+				notes.push(`${fx.name}: pending '${c.key}' is met now: take it off "pending"`);
+		}
+		assert.ok(failed.length === 0, failed.join(' | '));
+	}, (fx) => fx.name).finally(report);
 });
 
 test('posting a fixture again finds it by its clean body: 200, same id', { skip: FIXTURES.length === 0 && 'no fixtures' }, async () => {
@@ -273,7 +292,8 @@ test('GET /articles?lang= returns exactly the articles in that language', async 
 		assert.ok(want.length >= 1, `some ${lang} article`);
 		setEq(await idsOf(`/articles?lang=${lang}`), want, `lang=${lang}`);
 	}
-	assert.deepEqual((await api('GET', '/articles?lang=pt')).json, { data: [], next: null });
+	// No article (inline or fixture) is in Japanese.
+	assert.deepEqual((await api('GET', '/articles?lang=ja')).json, { data: [], next: null });
 });
 
 test('GET /articles?from=&to= filters on published_at (inclusive, whole periods)', async () => {

@@ -1,12 +1,13 @@
 // Articles the integration tests ingest: short inline articles written for the
-// tests (so they do not depend on anyone else's files), plus the text fixtures
-// in tests/fixtures/articles/*.txt and *.html (named LANG-*.txt; an optional
-// NAME.expect.json beside a fixture adds per-file expectations: lang, title,
-// body_contains, body_excludes, entities, published_at).
+// tests (so they do not depend on anyone else's files), plus the fixtures in
+// tests/fixtures/articles/*.txt and *.html (named LANG-*.txt|html; an optional
+// NAME.expect.json beside a fixture holds hand-checked expectations, see
+// EXPECT_KEYS and checkExpect below and tests/fixtures/articles/README.md).
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { REPO, fold } from './harness.mjs';
+import { REPO, assertTime, fold } from './harness.mjs';
 
 export const INLINE = {
 	// Two reports of one happening (Macron receives Scholz at the Élysée on 2023-03-14).
@@ -121,14 +122,145 @@ export function loadFixtures() {
 	});
 }
 
+// ------------------------------------------------------- fixture expectations
+//
+// NAME.expect.json: every key is optional; each key present is checked by
+// checkExpect against the article the server answered.
+//   lang                 "fr"                       a.lang equals it
+//   title                "..."                      a.title equals it (’ and ', runs of spaces unified)
+//   body_starts          "..." | ["...", ...]       the body starts with it (norm(); an
+//                                                   array lists acceptable alternatives)
+//   body_ends            "..." | ["...", ...]       the body ends with it (norm())
+//   body_contains        ["...", ...]               each is in the body (exact substring)
+//   body_excludes        ["...", ...]               none is in the body (exact substring):
+//                                                   boilerplate that must be gone
+//   entities             ["Name", ...]              each is (folded) part of an entity's name
+//   published_at         "YYYY[-MM[-DD]]" | date-time | null
+//                                                   a date: the UTC date of a.published_at
+//                                                   starts with it; a date-time: the same
+//                                                   instant; null: no publication date
+//   published_at_origin  "given" | "metadata" | "text" | null
+//   precision            "day" | "month" | "year" | null   (a.published_at_precision)
+//   agency               "AFP" | null               wire agency, compared case-insensitively
+//   source               "..." | null               publisher, compared case-insensitively
+//   pending              ["key", ...]               keys the server does not meet yet: their
+//                                                   failures are reported, not fatal, unless
+//                                                   NEWSD_STRICT_FIXTURES=1
+//   notes                "..."                      free text for humans, not checked
+export const EXPECT_KEYS = ['lang', 'title', 'body_starts', 'body_ends', 'body_contains', 'body_excludes', 'entities',
+	'published_at', 'published_at_origin', 'precision', 'agency', 'source'];
+const EXPECT_META = ['pending', 'notes'];
+
+export const STRICT_FIXTURES = process.env.NEWSD_STRICT_FIXTURES === '1';
+
+// Throws when an expect file is malformed (unknown key, a pending key that is
+// not expected, a value of the wrong type): a typo must not silently skip a check.
+export function validateExpect(fx) {
+	const e = fx.expect;
+	assert.ok(e && typeof e === 'object' && !Array.isArray(e), `${fx.name}: the expect file holds an object`);
+	for (const k of Object.keys(e))
+		assert.ok(EXPECT_KEYS.includes(k) || EXPECT_META.includes(k), `${fx.name}: unknown expect key '${k}'`);
+	const strs = (v) => Array.isArray(v) && v.every((x) => typeof x === 'string' && x.length > 0);
+	const strOrAlts = (v) => (typeof v === 'string' && v.length > 0) || (strs(v) && v.length > 0);
+	const strOrNull = (v) => v === null || (typeof v === 'string' && v.length > 0);
+	const types = {
+		lang: (v) => typeof v === 'string' && /^[a-z]{2,3}$/.test(v),
+		title: (v) => typeof v === 'string' && v.length > 0,
+		body_starts: strOrAlts,
+		body_ends: strOrAlts,
+		body_contains: strs,
+		body_excludes: strs,
+		entities: strs,
+		published_at: (v) => v === null || (typeof v === 'string' && (/^\d{4}(-\d{2}(-\d{2})?)?$/.test(v) || !Number.isNaN(Date.parse(v)))),
+		published_at_origin: (v) => v === null || ['given', 'metadata', 'text'].includes(v),
+		precision: (v) => v === null || ['day', 'month', 'year'].includes(v),
+		agency: strOrNull,
+		source: strOrNull,
+		pending: (v) => strs(v) && v.every((k) => k in e && EXPECT_KEYS.includes(k)),
+		notes: (v) => typeof v === 'string',
+	};
+	for (const [k, ok] of Object.entries(types))
+		if (k in e)
+			assert.ok(ok(e[k]), `${fx.name}: bad value for expect key '${k}': ${JSON.stringify(e[k])}`);
+}
+
+const alts = (v) => (Array.isArray(v) ? v : [v]);
+// Typographic variants only: curly and straight apostrophes, runs of white space (no-break spaces too).
+const typo = (s) => (s === null || s === undefined ? s : String(s).normalize('NFC').replace(/[’‘]/g, "'").replace(/\s+/g, ' ').trim());
+const short = (s, n = 120) => JSON.stringify(s.length > n ? `${s.slice(0, n)}...` : s);
+
+// One check per expect key: throws an assertion error when the article does not meet it.
+const CHECKS = {
+	lang: (a, v) => same(a.lang, v, 'lang'),
+	title: (a, v) => assert.ok(typo(a.title) === typo(v), `title ${JSON.stringify(a.title)}, expected ${JSON.stringify(v)}`),
+	body_starts: (a, v) => {
+		const body = norm(a.body);
+		assert.ok(alts(v).some((s) => body.startsWith(norm(s))), `body starts with '${alts(v).join("' or '")}', not ${short(a.body, 100)}`);
+	},
+	body_ends: (a, v) => {
+		const body = norm(a.body);
+		assert.ok(alts(v).some((s) => body.endsWith(norm(s))), `body ends with '${alts(v).join("' or '")}', not ${JSON.stringify(`...${a.body.slice(-100)}`)}`);
+	},
+	body_contains: (a, v) => {
+		const missing = v.filter((s) => !a.body.includes(s));
+		assert.ok(missing.length === 0, `body lacks ${JSON.stringify(missing)}`);
+	},
+	body_excludes: (a, v) => {
+		const kept = v.filter((s) => a.body.includes(s));
+		assert.ok(kept.length === 0, `boilerplate kept in the body: ${JSON.stringify(kept)}`);
+	},
+	entities: (a, v) => {
+		const missing = v.filter((name) => !a.entities.some((e) => fold(e.name).includes(fold(name))));
+		assert.ok(missing.length === 0, `entities ${JSON.stringify(missing)} not among ${a.entities.map((e) => e.name).join(', ')}`);
+	},
+	published_at: (a, v) => {
+		if (v === null)
+			same(a.published_at, null, 'published_at');
+		else if (/^\d{4}(-\d{2}(-\d{2})?)?$/.test(v)) {
+			const t = a.published_at === null ? NaN : Date.parse(a.published_at);
+			assert.ok(!Number.isNaN(t) && new Date(t).toISOString().startsWith(v), `published_at ${JSON.stringify(a.published_at)}, expected ${v}`);
+		} else
+			assertTime(a.published_at, v, 'published_at');
+	},
+	published_at_origin: (a, v) => same(a.published_at_origin, v, 'published_at_origin'),
+	precision: (a, v) => same(a.published_at_precision, v, 'published_at_precision'),
+	agency: (a, v) => same(a.agency, v, 'agency', true),
+	source: (a, v) => same(a.source, v, 'source', true),
+};
+
+function same(actual, expected, what, anyCase = false) {
+	const f = (x) => (x === null || x === undefined ? null : anyCase ? String(x).toLowerCase() : x);
+	assert.ok(f(actual) === f(expected), `${what} ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
+}
+
+// Checks every expect key of a fixture against the article: [{key, pending, error}]
+// for each key (error null when met).
+export function checkExpect(fx, a) {
+	const pending = new Set(fx.expect.pending ?? []);
+	const out = [];
+	for (const key of EXPECT_KEYS) {
+		if (!(key in fx.expect))
+			continue;
+		let error = null;
+		try {
+			CHECKS[key](a, fx.expect[key]);
+		} catch (e) {
+			error = String(e.message).split('\n')[0];
+		}
+		out.push({ key, pending: pending.has(key), error });
+	}
+	return out;
+}
+
 const ENTITIES = { nbsp: '\u00a0', amp: '&', quot: '"', apos: "'", lt: '<', gt: '>', hellip: '…', copy: '©', middot: '·',
-	rsquo: '’', lsquo: '‘', laquo: '«', raquo: '»', ndash: '–', mdash: '—', eacute: 'é', egrave: 'è', agrave: 'à', ccedil: 'ç' };
+	rsquo: '’', lsquo: '‘', ldquo: '“', rdquo: '”', laquo: '«', raquo: '»', ndash: '–', mdash: '—', eacute: 'é', egrave: 'è',
+	agrave: 'à', ccedil: 'ç', ugrave: 'ù', ograve: 'ò', igrave: 'ì', Egrave: 'È', Eacute: 'É', Agrave: 'À' };
 
 export function decodeEntities(s) {
 	return s.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (m, e) => {
 		if (e[0] === '#')
 			return String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
-		return ENTITIES[e.toLowerCase()] ?? m;
+		return ENTITIES[e] ?? ENTITIES[e.toLowerCase()] ?? m;
 	});
 }
 
