@@ -8,7 +8,7 @@
 
 BUILD ?= build/default
 CC ?= cc
-PKGS := libmicrohttpd jansson libpq libuv libutf8proc libexttextcat libxml-2.0 zlib
+PKGS := libmicrohttpd jansson libpq libuv libutf8proc libxml-2.0 zlib
 
 CFLAGS ?= -g -O2
 CFLAGS += -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \

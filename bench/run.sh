@@ -47,7 +47,7 @@ MID=quintessor
 COMMON=europe
 INGEST_TIMEOUT=${BENCH_INGEST_TIMEOUT:-60}
 RESULTS=$ROOT/bench/results
-PKGS=(libmicrohttpd jansson libpq libuv libutf8proc libexttextcat) # the Makefile's
+PKGS=(libmicrohttpd jansson libpq libuv libutf8proc libxml-2.0 zlib) # the Makefile's
 
 say() { printf 'bench: %s\n' "$*" >&2; }
 die() {

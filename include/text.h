@@ -101,8 +101,10 @@ struct text_doc {
 
 #define TEXT_DOC_INIT ((struct text_doc){0})
 
-/* Load language profiles. langid_conf: an exttextcat fpdb.conf path (NULL for
- * the system default). Returns 0 or -errno (-ENOENT when profiles are absent). */
+/* Load the language profiles and the HTML parser. langid_conf: an
+ * exttextcat-format fpdb.conf listing n-gram profiles (NULL: the one of
+ * Debian's libexttextcat-data). Returns 0 or -errno (-ENOENT when profiles
+ * are absent). */
 int text_init(const char *langid_conf);
 void text_shutdown(void);
 
@@ -120,7 +122,7 @@ char *text_nfc(const char *s);
  * whitespace collapsed. New string, or NULL on ENOMEM/invalid UTF-8. */
 char *text_normalize_key(const char *s);
 /* Language of a text: returns 0 and sets lang (static string) and confidence,
- * or -ENOENT when no reliable answer (lang NULL, confidence 0). */
+ * -ENOENT when no reliable answer (lang NULL, confidence 0), or -ENOMEM. */
 int text_detect_lang(const char *s, size_t len, const char **lang, double *confidence);
 uint64_t text_simhash(const char *body);
 /* Estimated Jaccard similarity of two MinHash signatures (0..1). */

@@ -1,11 +1,23 @@
-/* lexicon: the small word lists of the foundation entity tagger.
+/* lexicon: word lists of the entity tagger and the boilerplate classifier.
  *
  * Every word is folded (text_fold: lower case, accents stripped, U+2019 as
- * '), so "Après" is found as "apres". The lists are sorted once at first use
- * (pthread_once) and searched with bsearch, so they may be edited in any
- * order. A later issue replaces them with data files under data/.
+ * '), so "Après" is found as "apres".
+ *
+ * Stopwords come from the generated stopwords_data.c (npm stopwords-iso,
+ * pinned; data/stopwords/README.md), never typed here. At first use they are
+ * folded into one hash table mapping a word to the set of languages whose
+ * list holds it (a 32-bit mask, bit i for text_stoplists[i]), so that one
+ * lookup per token serves every language: the classifier counts stopwords of
+ * all languages in one pass and picks the language afterwards. Folding merges
+ * a few entries ("a" and "à"), which only makes a list slightly broader.
+ *
+ * The small hand lists below are not stopword lists: calendar words, titles,
+ * name particles, prepositions, organisation words, elisions, abbreviations.
+ * They are sorted once at first use (pthread_once) and searched with bsearch,
+ * so they may be edited in any order.
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,224 +33,38 @@ struct word_list {
 		a, sizeof(a) / sizeof(a[0])                                                        \
 	}
 
-/* Function words, weekdays, months and a few sentence adverbs: never a
- * one-word name, and dropped from the front of a name at a sentence start. */
-static const char *STOP_FR[] = {"a",
-                                "actuellement",
-                                "afin",
-                                "ainsi",
-                                "alors",
-                                "aout",
-                                "apres",
-                                "au",
-                                "aucun",
-                                "aucune",
-                                "aujourd'hui",
-                                "aussi",
-                                "autre",
-                                "aux",
-                                "avant",
-                                "avec",
-                                "avril",
-                                "c",
-                                "ca",
-                                "car",
-                                "ce",
-                                "ceci",
-                                "cela",
-                                "celle",
-                                "celui",
-                                "cependant",
-                                "certes",
-                                "ces",
-                                "cet",
-                                "cette",
-                                "chaque",
-                                "chez",
-                                "comme",
-                                "contre",
-                                "d",
-                                "dans",
-                                "de",
-                                "decembre",
-                                "demain",
-                                "depuis",
-                                "des",
-                                "desormais",
-                                "deux",
-                                "dimanche",
-                                "donc",
-                                "dont",
-                                "du",
-                                "elle",
-                                "elles",
-                                "en",
-                                "encore",
-                                "enfin",
-                                "ensuite",
-                                "entre",
-                                "environ",
-                                "et",
-                                "etat",
-                                "eux",
-                                "face",
-                                "fevrier",
-                                "finalement",
-                                "hier",
-                                "ici",
-                                "il",
-                                "ils",
-                                "j",
-                                "janvier",
-                                "je",
-                                "jeudi",
-                                "juillet",
-                                "juin",
-                                "jusqu'a",
-                                "l",
-                                "la",
-                                "le",
-                                "les",
-                                "leur",
-                                "leurs",
-                                "lors",
-                                "lorsque",
-                                "lui",
-                                "lundi",
-                                "ma",
-                                "mai",
-                                "mais",
-                                "malgre",
-                                "mardi",
-                                "mars",
-                                "mercredi",
-                                "mes",
-                                "mon",
-                                "n",
-                                "ne",
-                                "ni",
-                                "non",
-                                "nos",
-                                "notre",
-                                "nous",
-                                "novembre",
-                                "octobre",
-                                "on",
-                                "or",
-                                "ou",
-                                "oui",
-                                "outre",
-                                "par",
-                                "parmi",
-                                "pendant",
-                                "plus",
-                                "plusieurs",
-                                "pour",
-                                "pourtant",
-                                "pres",
-                                "publie",
-                                "puis",
-                                "qu",
-                                "quand",
-                                "que",
-                                "quel",
-                                "quelle",
-                                "quelques",
-                                "qui",
-                                "s",
-                                "sa",
-                                "samedi",
-                                "sans",
-                                "se",
-                                "selon",
-                                "septembre",
-                                "ses",
-                                "si",
-                                "son",
-                                "sous",
-                                "sur",
-                                "tous",
-                                "tout",
-                                "toute",
-                                "toutefois",
-                                "toutes",
-                                "tres",
-                                "tu",
-                                "un",
-                                "une",
-                                "vendredi",
-                                "vers",
-                                "voici",
-                                "voila",
-                                "vos",
-                                "votre",
-                                "vous",
-                                "y"};
+/* Calendar words (months, weekdays, relative days) and the few sentence
+ * adverbs the stopword lists lack: the entity tagger treats them as stopwords
+ * (never a one-word name, dropped at a sentence start). The stopword lists
+ * themselves are generated (stopwords_data.c). */
+static const char *CAL_FR[] = {"actuellement", "aout",     "avril",   "decembre",  "demain",
+                               "dimanche",     "ensuite",  "face",    "fevrier",   "finalement",
+                               "hier",         "janvier",  "jeudi",   "juillet",   "juin",
+                               "jusqu'a",      "lundi",    "mai",     "mardi",     "mars",
+                               "mercredi",     "novembre", "octobre", "or",        "oui",
+                               "pourtant",     "publie",   "samedi",  "septembre", "vendredi"};
 
-static const char *STOP_EN[] = {
-        "a",         "about",     "according", "after",     "all",       "also",     "although",
-        "among",     "an",        "and",       "april",     "as",        "at",       "august",
-        "because",   "before",    "both",      "but",       "by",        "december", "despite",
-        "during",    "each",      "earlier",   "every",     "february",  "for",      "friday",
-        "from",      "he",        "her",       "here",      "his",       "how",      "however",
-        "i",         "if",        "in",        "into",      "it",        "its",      "january",
-        "july",      "june",      "last",      "later",     "many",      "march",    "may",
-        "meanwhile", "monday",    "most",      "my",        "next",      "no",       "nor",
-        "not",       "november",  "october",   "of",        "on",        "one",      "or",
-        "our",       "over",      "saturday",  "september", "several",   "she",      "since",
-        "so",        "some",      "still",     "sunday",    "that",      "the",      "their",
-        "then",      "there",     "these",     "they",      "this",      "those",    "though",
-        "thursday",  "to",        "today",     "tomorrow",  "tuesday",   "two",      "under",
-        "we",        "wednesday", "what",      "when",      "where",     "which",    "while",
-        "who",       "whose",     "why",       "with",      "yesterday", "yet",      "you",
-        "your"};
+static const char *CAL_EN[] = {
+        "april",     "august", "december", "earlier",  "february", "friday",    "january",
+        "july",      "june",   "march",    "monday",   "november", "october",   "saturday",
+        "september", "sunday", "thursday", "tomorrow", "tuesday",  "wednesday", "yesterday"};
 
-static const char *STOP_DE[] = {
-        "abend",  "aber",   "alle",       "allerdings", "als",       "am",         "an",
-        "april",  "auch",   "auf",        "august",     "aus",       "bei",        "bereits",
-        "da",     "dann",   "das",        "dass",       "dem",       "den",        "denn",
-        "der",    "des",    "dezember",   "die",        "dienstag",  "dies",       "diese",
-        "diesem", "diesen", "dieser",     "dieses",     "doch",      "donnerstag", "dort",
-        "du",     "durch",  "ein",        "eine",       "einem",     "einen",      "einer",
-        "eines",  "einige", "er",         "es",         "etwa",      "februar",    "freitag",
-        "fur",    "gegen",  "gestern",    "heute",      "hier",      "ich",        "ihr",
-        "ihre",   "im",     "in",         "inzwischen", "jahr",      "januar",     "jeder",
-        "jedoch", "juli",   "juni",       "kein",       "keine",     "laut",       "mai",
-        "man",    "marz",   "mehrere",    "mit",        "mittwoch",  "monat",      "montag",
-        "morgen", "nach",   "nachmittag", "nacht",      "nicht",     "noch",       "november",
-        "nun",    "ob",     "oder",       "ohne",       "oktober",   "rund",       "samstag",
-        "schon",  "sein",   "seine",      "seit",       "september", "sie",        "sonntag",
-        "tag",    "uber",   "um",         "und",        "unter",     "viele",      "vom",
-        "von",    "vor",    "vormittag",  "wahrend",    "was",       "weil",       "wenn",
-        "wer",    "wie",    "wir",        "wo",         "woche",     "wochenende", "zahlreiche",
-        "zudem",  "zum",    "zunachst",   "zur",        "zwischen"};
+static const char *CAL_DE[] = {
+        "abend",   "april",      "august",     "dezember", "dienstag",  "donnerstag", "februar",
+        "freitag", "gestern",    "inzwischen", "januar",   "juli",      "juni",       "laut",
+        "mai",     "marz",       "mehrere",    "mittwoch", "monat",     "montag",     "nachmittag",
+        "nacht",   "november",   "oktober",    "samstag",  "september", "sonntag",    "vormittag",
+        "woche",   "wochenende", "zahlreiche", "zudem"};
 
-static const char *STOP_ES[] = {
-        "a",         "abril", "ademas",    "agosto", "al",      "ante",  "asi",        "aunque",
-        "ayer",      "como",  "con",       "cuando", "de",      "del",   "desde",      "diciembre",
-        "domingo",   "donde", "durante",   "el",     "ella",    "ellos", "en",         "enero",
-        "entre",     "esa",   "ese",       "eso",    "esta",    "estas", "este",       "estos",
-        "febrero",   "hasta", "hoy",       "jueves", "julio",   "junio", "la",         "las",
-        "lo",        "los",   "lunes",     "manana", "martes",  "marzo", "mayo",       "mientras",
-        "miercoles", "no",    "noviembre", "o",      "octubre", "para",  "pero",       "por",
-        "porque",    "que",   "quien",     "sabado", "se",      "segun", "septiembre", "si",
-        "sin",       "sobre", "su",        "sus",    "tambien", "tras",  "un",         "una",
-        "unas",      "unos",  "viernes",   "y",      "ya"};
+static const char *CAL_ES[] = {"abril",     "agosto",  "diciembre", "domingo",    "enero",
+                               "febrero",   "jueves",  "julio",     "junio",      "lunes",
+                               "manana",    "martes",  "marzo",     "mayo",       "miercoles",
+                               "noviembre", "octubre", "sabado",    "septiembre", "viernes"};
 
-static const char *STOP_IT[] = {
-        "a",       "ad",        "agli",   "agosto",   "ai",      "al",        "alla",     "alle",
-        "anche",   "ancora",    "aprile", "che",      "chi",     "come",      "con",      "cui",
-        "da",      "dal",       "dalla",  "degli",    "dei",     "del",       "della",    "delle",
-        "di",      "dicembre",  "domani", "domenica", "dopo",    "dove",      "durante",  "e",
-        "ed",      "febbraio",  "fra",    "gennaio",  "gia",     "giovedi",   "giugno",   "gli",
-        "i",       "ieri",      "il",     "in",       "inoltre", "l",         "la",       "le",
-        "lo",      "loro",      "luglio", "lunedi",   "ma",      "maggio",    "martedi",  "marzo",
-        "mentre",  "mercoledi", "negli",  "nei",      "nel",     "nella",     "nelle",    "nessun",
-        "nessuna", "nessuno",   "non",    "novembre", "o",       "oggi",      "ottobre",  "per",
-        "pero",    "poi",       "prima",  "quando",   "quella",  "quello",    "queste",   "questi",
-        "questo",  "quindi",    "sabato", "se",       "secondo", "settembre", "su",       "sua",
-        "sue",     "sul",       "sulla",  "suo",      "suoi",    "tra",       "tuttavia", "un",
-        "una",     "uno",       "venerdi"};
+static const char *CAL_IT[] = {"agosto",   "aprile",  "dicembre", "domani",    "domenica",
+                               "febbraio", "gennaio", "giovedi",  "giugno",    "luglio",
+                               "lunedi",   "maggio",  "martedi",  "marzo",     "mercoledi",
+                               "novembre", "ottobre", "sabato",   "settembre", "venerdi"};
 
 /* Words that, right before a name, make it a person. */
 static const char *TITLES[] = {"adviser",     "advisor",     "ambasciatore",  "ambassadeur",
@@ -340,27 +166,134 @@ static const char *ABBREVS[] = {"col", "dott", "dr",  "fr",   "gen",  "gov", "hr
                                 "mr",  "mrs",  "ms",  "pr",   "prof", "rep", "rev",
                                 "sen", "sgt",  "sig", "sr",   "sra",  "st",  "ste"};
 
-static struct word_list stop_fr = LIST(STOP_FR), stop_en = LIST(STOP_EN), stop_de = LIST(STOP_DE),
-                        stop_es = LIST(STOP_ES), stop_it = LIST(STOP_IT), titles = LIST(TITLES),
+static struct word_list cal_fr = LIST(CAL_FR), cal_en = LIST(CAL_EN), cal_de = LIST(CAL_DE),
+                        cal_es = LIST(CAL_ES), cal_it = LIST(CAL_IT), titles = LIST(TITLES),
                         particles = LIST(PARTICLES), place_preps = LIST(PLACE_PREPS),
                         articles = LIST(ARTICLES), org_words = LIST(ORG_WORDS),
                         elisions = LIST(ELISIONS), abbrevs = LIST(ABBREVS);
 static pthread_once_t sorted_once = PTHREAD_ONCE_INIT;
+
+/* The stopword table: every word of text_stoplists, folded, with the set of
+ * lists holding it. Open addressing (linear probing) over a power-of-two
+ * array of {hash, word index}; built once, read-only afterwards. */
+struct stop_slot {
+	uint32_t hash;
+	uint16_t id;  /* index + 1 into stop.off / stop.langs; 0 = empty */
+	uint16_t len; /* of the folded word */
+};
+
+static struct {
+	struct stop_slot *slots;
+	size_t mask; /* slots - 1 */
+	char *pool;  /* folded words, NUL-terminated */
+	uint32_t *off, *langs;
+	size_t n;
+} stop;
 
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+static uint32_t fnv1a(const char *s, size_t len)
+{
+	uint32_t h = TEXT_LEX_HASH_INIT;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = text_lex_hash_step(h, (unsigned char)s[i]);
+	return h;
+}
+
+static long stop_find(const char *w, size_t len, uint32_t h)
+{
+	size_t i;
+
+	if (!stop.slots)
+		return -1;
+	for (i = h & stop.mask; stop.slots[i].id; i = (i + 1) & stop.mask) {
+		const char *cand;
+		size_t k;
+
+		if (stop.slots[i].hash != h || stop.slots[i].len != len)
+			continue;
+		cand = stop.pool + stop.off[stop.slots[i].id - 1];
+		for (k = 0; k < len && cand[k] == w[k]; k++)
+			; /* short words: cheaper than a memcmp call */
+		if (k == len)
+			return (long)stop.slots[i].id - 1;
+	}
+	return -1;
+}
+
+/* Fold and insert every listed word. On ENOMEM the table stays empty (every
+ * lookup answers "not a stopword"): the classifier then falls back to length
+ * and link density, as for a language without a list. */
+static void build_stop_table(void)
+{
+	size_t total = 0, bytes = 0, cap = 1, l, pos = 0;
+
+	for (l = 0; l < text_n_stoplists; l++) {
+		total += text_stoplists[l].n;
+		bytes += strlen(text_stoplists[l].words) * 3 + text_stoplists[l].n;
+	}
+	if (total >= UINT16_MAX)
+		return; /* ids are 16-bit: a list this big is a mistake */
+	while (cap < total * 2)
+		cap *= 2;
+	stop.slots = calloc(cap, sizeof(*stop.slots));
+	stop.pool = malloc(bytes + 1);
+	stop.off = malloc(total * sizeof(*stop.off));
+	stop.langs = malloc(total * sizeof(*stop.langs));
+	if (!stop.slots || !stop.pool || !stop.off || !stop.langs) {
+		free(stop.slots);
+		free(stop.pool);
+		free(stop.off);
+		free(stop.langs);
+		memset(&stop, 0, sizeof(stop));
+		return;
+	}
+	stop.mask = cap - 1;
+	for (l = 0; l < text_n_stoplists && l < TEXT_STOP_LANGS_MAX; l++) {
+		const char *w = text_stoplists[l].words;
+
+		while (*w) {
+			size_t wl = strcspn(w, "\n"), fl;
+			char *f = stop.pool + pos;
+			uint32_t h;
+			long id;
+
+			fl = text_fold(w, wl, f, bytes + 1 - pos);
+			h = fnv1a(f, fl);
+			id = stop_find(f, fl, h);
+			if (id >= 0) {
+				stop.langs[id] |= 1u << l;
+			} else {
+				size_t i = h & stop.mask;
+
+				while (stop.slots[i].id)
+					i = (i + 1) & stop.mask;
+				stop.off[stop.n] = (uint32_t)pos;
+				stop.langs[stop.n] = 1u << l;
+				stop.slots[i] = (struct stop_slot){
+				        .hash = h, .id = (uint16_t)++stop.n, .len = (uint16_t)fl};
+				pos += fl + 1;
+			}
+			w += wl + (w[wl] == '\n');
+		}
+	}
+}
+
 static void sort_lists(void)
 {
-	struct word_list *all[] = {&stop_fr,  &stop_en,   &stop_de,   &stop_es,
-	                           &stop_it,  &titles,    &particles, &place_preps,
+	struct word_list *all[] = {&cal_fr,   &cal_en,    &cal_de,    &cal_es,
+	                           &cal_it,   &titles,    &particles, &place_preps,
 	                           &articles, &org_words, &elisions,  &abbrevs};
 	size_t i;
 
 	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		qsort(all[i]->v, all[i]->n, sizeof(char *), cmp_str);
+	build_stop_table();
 }
 
 static bool in_list(struct word_list *l, const char *w)
@@ -382,21 +315,61 @@ static bool has_suffix(const char *w, const char *const *v, size_t n)
 	return false;
 }
 
+int text_lex_stop_lang(const char *lang)
+{
+	size_t l;
+
+	if (!lang)
+		return -1;
+	for (l = 0; l < text_n_stoplists && l < TEXT_STOP_LANGS_MAX; l++)
+		if (!strcmp(text_stoplists[l].lang, lang))
+			return (int)l;
+	return -1;
+}
+
+uint32_t text_lex_stop_mask(const char *w, size_t len)
+{
+	return text_lex_stop_mask_h(w, len, fnv1a(w, len));
+}
+
+uint32_t text_lex_stop_mask_h(const char *w, size_t len, uint32_t h)
+{
+	long id;
+
+	pthread_once(&sorted_once, sort_lists);
+	id = stop_find(w, len, h);
+	return id < 0 ? 0 : stop.langs[id];
+}
+
+static struct word_list *calendar(const char *lang)
+{
+	static const struct {
+		const char *lang;
+		struct word_list *list;
+	} by_lang[] = {{"fr", &cal_fr},
+	               {"en", &cal_en},
+	               {"de", &cal_de},
+	               {"es", &cal_es},
+	               {"it", &cal_it}};
+	size_t i;
+
+	for (i = 0; lang && i < sizeof(by_lang) / sizeof(by_lang[0]); i++)
+		if (!strcmp(lang, by_lang[i].lang))
+			return by_lang[i].list;
+	return NULL;
+}
+
 bool text_lex_is_stopword(const char *lang, const char *w)
 {
-	if (lang && !strcmp(lang, "fr"))
-		return in_list(&stop_fr, w);
-	if (lang && !strcmp(lang, "en"))
-		return in_list(&stop_en, w);
-	if (lang && !strcmp(lang, "de"))
-		return in_list(&stop_de, w);
-	if (lang && !strcmp(lang, "es"))
-		return in_list(&stop_es, w);
-	if (lang && !strcmp(lang, "it"))
-		return in_list(&stop_it, w);
-	/* Unknown language: any of them. */
-	return in_list(&stop_fr, w) || in_list(&stop_en, w) || in_list(&stop_de, w) ||
-	       in_list(&stop_es, w) || in_list(&stop_it, w);
+	int l = text_lex_stop_lang(lang);
+	uint32_t m = text_lex_stop_mask(w, strlen(w));
+	struct word_list *cal = calendar(lang);
+
+	if (l >= 0 || cal)
+		return (l >= 0 && (m >> l & 1)) || (cal && in_list(cal, w));
+	/* No list for lang (or none given): any of them. */
+	return m || in_list(&cal_fr, w) || in_list(&cal_en, w) || in_list(&cal_de, w) ||
+	       in_list(&cal_es, w) || in_list(&cal_it, w);
 }
 
 bool text_lex_is_title(const char *w)

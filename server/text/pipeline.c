@@ -7,6 +7,7 @@
  * nothing here logs or does I/O.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,12 +18,15 @@
 
 int text_init(const char *langid_conf)
 {
-	return text_langid_init(langid_conf);
+	int err = text_html_init();
+
+	return err ? err : text_langid_init(langid_conf);
 }
 
 void text_shutdown(void)
 {
 	text_langid_shutdown();
+	text_html_shutdown();
 }
 
 const char *text_entity_kind_name(enum text_entity_kind kind)
@@ -125,6 +129,7 @@ static int detect_lang(const struct text_input *in, struct text_doc *out)
 {
 	const char *code;
 	double conf;
+	int err;
 
 	if (in->lang && *in->lang) {
 		out->lang = primary_subtag(in->lang);
@@ -133,8 +138,9 @@ static int detect_lang(const struct text_input *in, struct text_doc *out)
 			return 0;
 		}
 	}
-	if (text_detect_lang(out->body, strlen(out->body), &code, &conf))
-		return 0; /* unsure: lang stays NULL */
+	err = text_detect_lang(out->body, strlen(out->body), &code, &conf);
+	if (err)
+		return err == -ENOENT ? 0 : err; /* unsure: lang stays NULL */
 	out->lang = strdup(code);
 	if (!out->lang)
 		return -ENOMEM;
@@ -142,10 +148,106 @@ static int detect_lang(const struct text_input *in, struct text_doc *out)
 	return 0;
 }
 
+/* The page's own headline: og:title / JSON-LD headline, which carries no
+ * section or site name, unless <title> starts with it and says more (a
+ * shortened social-media headline); title.c strips a site suffix from
+ * <title>. Takes the chosen string out of meta. */
+static char *pick_html_title(struct text_html_meta *meta)
+{
+	char **pick = &meta->html_title;
+
+	if (meta->title && !(meta->html_title &&
+	                     strncmp(meta->html_title, meta->title, strlen(meta->title)) == 0 &&
+	                     strlen(meta->html_title) > strlen(meta->title)))
+		pick = &meta->title;
+	{
+		char *t = *pick;
+
+		*pick = NULL;
+		return t;
+	}
+}
+
+/* Agency, source and byline from the credit lines the classifier marked as
+ * boilerplate, the given source, the page's site name and the URL. */
+static int find_credits(const struct text_input *in, const char *site_name,
+                        const struct text_paras *ps, struct text_doc *out)
+{
+	char *byline = NULL;
+	int err = text_credits_detect(ps, in->source, site_name, in->url, &out->agency,
+	                              &out->source, &byline);
+
+	if (!err && !out->author)
+		out->author = byline;
+	else
+		free(byline);
+	return err;
+}
+
+/* The paragraphs that may date the article, one per line: boilerplate
+ * included (datelines and "Publié le" lines are boilerplate to the reader
+ * but evidence for the date), photo captions excluded (a caption dates the
+ * photo, often taken long before). */
+static char *dating_paragraphs(const struct text_paras *ps)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const struct text_para *p;
+	size_t i;
+
+	strbuf_init(&sb);
+	for (i = 0; i < ps->n; i++) {
+		p = &ps->v[i];
+		if (p->words <= 80 && text_credit_photo(ps->buf + p->off, p->len, p->words) >= 0)
+			continue;
+		if (strbuf_add(&sb, ps->buf + p->off, p->len) || strbuf_addch(&sb, '\n')) {
+			strbuf_release(&sb);
+			return NULL;
+		}
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+/* The publication date from the text when neither given nor in the page's
+ * metadata; then every date expression of the body, resolved against the
+ * publication day when it is known to the day. */
+static int find_dates(const struct text_input *in, const struct text_paras *ps,
+                      struct text_doc *out)
+{
+	struct text_day pub = {0};
+	const struct text_day *ref = NULL;
+	enum text_precision prec = TEXT_PRECISION_NONE;
+	char buf[16], *all;
+
+	if (!out->published_at) {
+		all = dating_paragraphs(ps);
+		if (!all)
+			return -ENOMEM;
+		if (text_pubdate_from_text(all, out->lang, in->today, &pub, &prec) == 0) {
+			if (prec == TEXT_PRECISION_DAY)
+				snprintf(buf, sizeof(buf), "%04d-%02d-%02d", pub.year, pub.month,
+				         pub.day);
+			else if (prec == TEXT_PRECISION_MONTH)
+				snprintf(buf, sizeof(buf), "%04d-%02d", pub.year, pub.month);
+			else
+				snprintf(buf, sizeof(buf), "%04d", pub.year);
+			out->published_at = strdup(buf);
+			out->published_origin = "text";
+		}
+		free(all);
+		if (prec != TEXT_PRECISION_NONE && !out->published_at)
+			return -ENOMEM;
+	}
+	/* given or metadata: "YYYY-MM-DD..." names the day as written */
+	if (out->published_at &&
+	    sscanf(out->published_at, "%4d-%2d-%2d", &pub.year, &pub.month, &pub.day) == 3)
+		ref = &pub;
+	return text_dates_extract(out->body, out->lang, ref, &out->dates, &out->n_dates);
+}
+
 int text_process(const struct text_input *in, struct text_doc *out, const char **why)
 {
 	struct text_paras ps = TEXT_PARAS_INIT;
-	struct strbuf html_text = STRBUF_INIT;
+	struct text_html_meta meta = TEXT_HTML_META_INIT;
 	char *text = NULL, *html_title = NULL, *html_published = NULL;
 	const char *src;
 	size_t len;
@@ -153,7 +255,6 @@ int text_process(const struct text_input *in, struct text_doc *out, const char *
 
 	*out = TEXT_DOC_INIT;
 	*why = NULL;
-	strbuf_init(&html_text);
 	if (!in || !in->text == !in->html) {
 		*why = "exactly one of text and html is required";
 		goto out;
@@ -169,19 +270,32 @@ int text_process(const struct text_input *in, struct text_doc *out, const char *
 		goto out;
 	}
 	if (in->html) {
-		err = text_html_to_text(src, len, &html_text, &html_title, &html_published);
+		err = text_html_parse(src, len, &ps, &meta);
+		if (!err)
+			err = text_paras_nfc(&ps);
 		if (err)
 			goto out;
-		src = html_text.buf;
-		len = html_text.len;
+		html_title = pick_html_title(&meta);
+		html_published = meta.published;
+		meta.published = NULL;
+		out->canonical_url = meta.canonical_url;
+		meta.canonical_url = NULL;
+		out->site_name = meta.site_name;
+		meta.site_name = NULL;
+		out->author = meta.author;
+		meta.author = NULL;
+	} else {
+		err = text_nfc_n(src, len, &text);
+		if (!err)
+			err = text_paras_split(text, &ps);
+		if (err)
+			goto out;
 	}
-	err = text_nfc_n(src, len, &text);
+	err = text_paras_classify(&ps, in->lang);
 	if (!err)
-		err = text_paras_split(text, &ps);
-	if (err)
-		goto out;
-	text_paras_mark_boilerplate(&ps);
-	err = pick_title(in, html_title, &ps, &out->title);
+		err = find_credits(in, out->site_name, &ps, out);
+	if (!err)
+		err = pick_title(in, html_title, &ps, &out->title);
 	if (err)
 		goto out;
 	if (out->title)
@@ -204,6 +318,8 @@ int text_process(const struct text_input *in, struct text_doc *out, const char *
 		html_published = NULL;
 	}
 	if (!err)
+		err = find_dates(in, &ps, out);
+	if (!err)
 		err = text_entities_extract(out->body, out->lang, &out->entities, &out->n_entities);
 	if (err)
 		goto out;
@@ -216,7 +332,7 @@ out:
 			*why = err == -ENOMEM ? "out of memory" : "invalid input";
 	}
 	text_paras_release(&ps);
-	strbuf_release(&html_text);
+	text_html_meta_release(&meta);
 	free(text);
 	free(html_title);
 	free(html_published);

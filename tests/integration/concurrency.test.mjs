@@ -19,12 +19,26 @@ after(async () => {
 const NAMES = ['Angela Martens', 'Pedro Alvarez', 'Giulia Rossi', 'Hans Becker', 'Maria Lopez',
 	'Jean Dupuis', 'Anna Nowak', 'Lars Nilsson'];
 
-// Article i mentions every name, the i-th rotation of the list first and most.
+// Sentences about one person; article i uses them so that each name gets a
+// paragraph of its own, in the i-th rotation of the list, first and longest.
+const SAYS = [
+	(n, i) => `Selon ${n}, la réunion numéro ${i} du conseil a surtout porté sur le budget de l'État.`,
+	(n, i) => `${n} a rappelé que les dépenses publiques avaient augmenté de ${i % 7 + 2} % l'an dernier.`,
+	(n) => `Pour ${n}, il faut réduire le déficit avant la fin de la législature sans toucher aux retraites.`,
+	(n) => `Interrogé par la presse à la sortie, ${n} n'a pas souhaité commenter les chiffres publiés mardi.`,
+	(n) => `Les propositions de ${n} seront examinées la semaine prochaine par la commission des finances.`,
+	(n, i) => `${n} s'est dit prêt à un compromis si la ${i % 3 + 2}e lecture permet de trouver une majorité.`,
+	(n) => `Plusieurs élus de l'opposition ont reproché à ${n} un manque de transparence sur les recettes.`,
+	(n) => `${n} doit présenter un rapport détaillé aux députés avant la fin du mois prochain.`,
+	(n) => `Dans un entretien accordé à un quotidien régional, ${n} a défendu une réforme de la fiscalité locale.`,
+	(n) => `Les syndicats ont demandé à rencontrer ${n} pour discuter des conséquences pour les fonctionnaires.`,
+];
+
 function article(i) {
 	const order = NAMES.map((_, k) => NAMES[(i + k) % NAMES.length]);
-	const sentences = order.map((name, k) =>
-		`${`Selon ${name}, la réunion numéro ${i} a porté sur le budget. `.repeat(NAMES.length - k)}`);
-	return { title: `Réunion budgétaire numéro ${i}`, text: `${sentences.join('\n\n')}Fin du compte rendu ${i}.` };
+	const paragraphs = order.map((name, k) =>
+		SAYS.slice(0, NAMES.length - k + 2).map((say) => say(name, i)).join(' '));
+	return { title: `Budget : le conseil numéro ${i} divisé`, text: `${paragraphs.join('\n\n')}\n\nFin du compte rendu numéro ${i}.` };
 }
 
 test('120 articles sharing eight names, four workers: all stored, none failed, no deadlock', async () => {
