@@ -33,6 +33,8 @@ struct config {
 	char *migrations_dir;
 	char *openapi_path;
 	char *langid_conf; /* empty: the system's exttextcat profiles */
+	char *web_dir;     /* the dashboard's static files; empty: none served */
+	char *cors_origin; /* Access-Control-Allow-Origin value; empty: no CORS */
 };
 
 /* Fill cfg from defaults, environment and argv. Returns 0, or -EINVAL after

@@ -49,6 +49,10 @@ static const struct option_def options[] = {
          "file served at GET /openapi.yaml"},
         {"langid-conf", "NEWSD_LANGID_CONF", STR(langid_conf), "", 0, 0,
          "exttextcat fpdb.conf with language profiles; empty: the system's"},
+        {"web-dir", "NEWSD_WEB_DIR", STR(web_dir), "web", 0, 0,
+         "the dashboard's static files, served for GET outside the API; empty: none"},
+        {"cors-origin", "NEWSD_CORS_ORIGIN", STR(cors_origin), "", 0, 0,
+         "origin allowed to call the API from a browser (or *); empty: same origin only"},
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))

@@ -4,6 +4,7 @@
  * the first call, which would cost every client a new connection. */
 #include "config.h"
 #include "http.h"
+#include "internal.h"
 #include "log.h"
 #include "strbuf.h"
 #include "text.h"
@@ -30,6 +31,8 @@ struct http_server {
 	size_t max_body;
 	char **api_keys;
 	size_t n_keys;
+	const char *web_dir;     /* borrowed from the config; NULL: no dashboard */
+	const char *cors_origin; /* borrowed from the config; NULL: no CORS */
 };
 
 /* Per-request state, in *con_cls until the completion callback frees it. */
@@ -44,6 +47,9 @@ struct request_state {
 	const struct http_route *route;            /* chosen on the first call */
 	const char *path_args[HTTP_MAX_PATH_ARGS]; /* point into scratch */
 	char *scratch;                             /* two copies of the path */
+	char *static_body;                         /* a dashboard file to send */
+	size_t static_len;
+	const char *static_type;
 };
 
 static bool is_write(const char *method)
@@ -144,8 +150,28 @@ static const struct http_route *route(const struct http_server *srv, struct http
 	return NULL;
 }
 
-static enum MHD_Result respond(struct MHD_Connection *c, struct request_state *st,
-                               struct http_response *res, const char *allow, bool challenge)
+/* CORS for a dashboard served from another origin: every response says
+ * which origin may read it; a preflight (OPTIONS) also says what it may send. */
+static void add_cors(const struct http_server *srv, struct MHD_Response *r, const char *allow,
+                     int status)
+{
+	if (!srv->cors_origin)
+		return;
+	MHD_add_response_header(r, "Access-Control-Allow-Origin", srv->cors_origin);
+	MHD_add_response_header(r, "Access-Control-Expose-Headers", "Location");
+	if (strcmp(srv->cors_origin, "*") != 0)
+		MHD_add_response_header(r, "Vary", "Origin");
+	if (status == 204 && allow) {
+		MHD_add_response_header(r, "Access-Control-Allow-Methods", allow);
+		MHD_add_response_header(r, "Access-Control-Allow-Headers",
+		                        "Authorization, Content-Type");
+		MHD_add_response_header(r, "Access-Control-Max-Age", "600");
+	}
+}
+
+static enum MHD_Result respond(const struct http_server *srv, struct MHD_Connection *c,
+                               struct request_state *st, struct http_response *res,
+                               const char *allow, bool challenge)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
@@ -159,10 +185,12 @@ static enum MHD_Result respond(struct MHD_Connection *c, struct request_state *s
 		return MHD_NO;
 	}
 	res->body = NULL; /* MHD owns it now */
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, res->content_type);
+	if (res->content_type)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, res->content_type);
+	add_cors(srv, r, allow, res->status);
 	if (res->location)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, res->location);
-	if (allow && res->status == 405)
+	if (allow && (res->status == 405 || res->status == 204))
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
 	if (challenge)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
@@ -173,6 +201,33 @@ static enum MHD_Result respond(struct MHD_Connection *c, struct request_state *s
 	st->status = res->status;
 	st->answered = true;
 	return ret;
+}
+
+/* A request no API route takes: a preflight for a known path (when CORS is
+ * on), or a dashboard file for a GET; res holds the 404/405 otherwise.
+ * Returns true to go on (a file is sent on the last call, keeping the
+ * connection alive for the dashboard's other files). */
+static bool outside_api(struct http_server *srv, const char *method, const char *url,
+                        struct request_state *st, struct http_response *res,
+                        const struct strbuf *allow)
+{
+	bool get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+
+	if (strcmp(method, "OPTIONS") == 0 && srv->cors_origin && allow->len) {
+		free(res->body);
+		res->body = strdup("");
+		res->body_len = 0;
+		res->status = 204;
+		res->content_type = NULL;
+		return false;
+	}
+	if (!get || allow->len ||
+	    http_static_load(srv->web_dir, url, &st->static_body, &st->static_len,
+	                     &st->static_type))
+		return false;
+	free(res->body);
+	res->body = NULL;
+	return true;
 }
 
 /* First call, headers only: choose the route and refuse what can be refused
@@ -197,7 +252,7 @@ static bool admit(struct http_server *srv, struct MHD_Connection *c, const char 
 	}
 	st->route = route(srv, &req, st->scratch, st->scratch + len, allow, res);
 	if (!st->route)
-		return false;
+		return outside_api(srv, method, url, st, res, allow);
 	memcpy(st->path_args, req.path_args, sizeof(st->path_args));
 	if (is_write(method) && !authorized(srv, c, res, challenge))
 		return false;
@@ -216,6 +271,14 @@ static void dispatch(struct http_server *srv, struct MHD_Connection *c, const ch
 {
 	struct http_request req;
 
+	if (st->static_body) {
+		res->status = 200;
+		res->body = st->static_body;
+		res->body_len = st->static_len;
+		res->content_type = st->static_type;
+		st->static_body = NULL;
+		return;
+	}
 	memset(&req, 0, sizeof(req));
 	req.method = method;
 	req.path = url;
@@ -265,7 +328,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			/* Refused on the first call: libmicrohttpd then skips "100
 			 * Continue" and closes the connection after the response;
 			 * keep-alive does not matter for a refusal. */
-			ret = respond(c, st, &res, allow.len ? allow.buf : NULL, challenge);
+			ret = respond(srv, c, st, &res, allow.len ? allow.buf : NULL, challenge);
 			strbuf_release(&allow);
 			return ret;
 		}
@@ -297,7 +360,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (st->answered)
 		return MHD_YES;
 	dispatch(srv, c, url, method, st, &res);
-	return respond(c, st, &res, NULL, false);
+	return respond(srv, c, st, &res, NULL, false);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -317,6 +380,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	strbuf_release(&st->body);
 	free(st->line);
 	free(st->scratch);
+	free(st->static_body);
 	free(st);
 	*con_cls = NULL;
 }
@@ -375,6 +439,8 @@ int http_start(const struct config *cfg, const struct http_route *routes, size_t
 	srv->n_routes = n_routes;
 	srv->app = app;
 	srv->max_body = (size_t)cfg->max_body;
+	srv->web_dir = cfg->web_dir[0] ? cfg->web_dir : NULL;
+	srv->cors_origin = cfg->cors_origin[0] ? cfg->cors_origin : NULL;
 	srv->api_keys = config_api_keys(cfg, &srv->n_keys);
 	if (!srv->api_keys) {
 		free(srv);
