@@ -73,6 +73,7 @@ void api_list_children(struct api_app *app, const struct http_request *req,
 void api_healthz(void *app, const struct http_request *req, struct http_response *res);
 void api_readyz(void *app, const struct http_request *req, struct http_response *res);
 void api_openapi(void *app, const struct http_request *req, struct http_response *res);
+void api_metrics(void *app, const struct http_request *req, struct http_response *res);
 void api_articles_create(void *app, const struct http_request *req, struct http_response *res);
 void api_articles_list(void *app, const struct http_request *req, struct http_response *res);
 void api_article_get(void *app, const struct http_request *req, struct http_response *res);

@@ -165,7 +165,11 @@ int db_item_retry(struct db_conn *conn, const struct db_item_ref *item, const ch
 /* Give an item back to the queue without counting an attempt (it never ran). */
 int db_item_requeue(struct db_conn *conn, const struct db_item_ref *item);
 
-/* ---- health ---- */
+/* ---- health and metrics ---- */
 int db_ping(struct db_conn *conn);
+/* Connections of the pool, and how many are lent out now. */
+void db_pool_stats(struct db_pool *pool, int *size, int *in_use);
+/* Job items waiting and running, over every worker of the database. */
+int db_queue_depth(struct db_conn *conn, int64_t *queued, int64_t *running);
 
 #endif

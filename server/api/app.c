@@ -13,6 +13,7 @@ static const struct http_route routes[] = {
         {"GET", "/healthz", api_healthz},
         {"GET", "/readyz", api_readyz},
         {"GET", "/openapi.yaml", api_openapi},
+        {"GET", "/metrics", api_metrics},
         {"POST", "/articles", api_articles_create},
         {"GET", "/articles", api_articles_list},
         {"GET", "/articles/{id}", api_article_get},

@@ -266,3 +266,25 @@ int db_item_requeue(struct db_conn *conn, const struct db_item_ref *item)
 
 	return command(conn, &STMT_REQUEUE, p);
 }
+
+/* Both counts come from the partial indexes on queued and running items. */
+static const struct db_stmt STMT_DEPTH = {
+        "queue_depth",
+        "SELECT (SELECT count(*) FROM job_items WHERE status = 'queued'), (SELECT count(*) FROM "
+        "job_items WHERE status = 'running')",
+        0};
+
+int db_queue_depth(struct db_conn *conn, int64_t *queued, int64_t *running)
+{
+	PGresult *res = db_exec(conn, &STMT_DEPTH, NULL);
+	int err = 0;
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		err = db_error(conn, res, STMT_DEPTH.name);
+	} else {
+		*queued = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		*running = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+	}
+	PQclear(res);
+	return err;
+}

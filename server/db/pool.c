@@ -297,3 +297,11 @@ int db_ping(struct db_conn *conn)
 	PQclear(res);
 	return err;
 }
+
+void db_pool_stats(struct db_pool *pool, int *size, int *in_use)
+{
+	pthread_mutex_lock(&pool->lock);
+	*size = pool->size;
+	*in_use = pool->size - pool->n_free;
+	pthread_mutex_unlock(&pool->lock);
+}

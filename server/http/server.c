@@ -6,6 +6,7 @@
 #include "http.h"
 #include "internal.h"
 #include "log.h"
+#include "metrics.h"
 #include "strbuf.h"
 #include "text.h"
 
@@ -366,6 +367,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
+	const struct http_server *srv = cls;
 	struct request_state *st = *con_cls;
 	struct timespec end;
 	double ms;
@@ -375,6 +377,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	ms = (double)(end.tv_sec - st->start.tv_sec) * 1e3 +
 	     (double)(end.tv_nsec - st->start.tv_nsec) / 1e6;
+	metrics_http_observe(st->route ? (int)(st->route - srv->routes) : -1, st->status, ms / 1e3);
 	log_info("http: %s status=%d ms=%.2f%s", st->line ? st->line : "?", st->status, ms,
 	         toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
 	strbuf_release(&st->body);
@@ -437,6 +440,16 @@ int http_start(const struct config *cfg, const struct http_route *routes, size_t
 		flags |= MHD_USE_IPv6;
 	srv->routes = routes;
 	srv->n_routes = n_routes;
+	{
+		const char *methods[METRICS_MAX_ROUTES], *patterns[METRICS_MAX_ROUTES];
+		size_t i;
+
+		for (i = 0; i < n_routes && i < METRICS_MAX_ROUTES; i++) {
+			methods[i] = routes[i].method;
+			patterns[i] = routes[i].pattern;
+		}
+		metrics_set_routes(methods, patterns, i);
+	}
 	srv->app = app;
 	srv->max_body = (size_t)cfg->max_body;
 	srv->web_dir = cfg->web_dir[0] ? cfg->web_dir : NULL;

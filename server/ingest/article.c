@@ -1,6 +1,7 @@
 /* One article, from input JSON to stored rows. */
 #include "db.h"
 #include "ingest.h"
+#include "metrics.h"
 #include "text.h"
 #include "timeutil.h"
 
@@ -172,6 +173,14 @@ static int date_rows_build(const struct text_doc *doc, struct date_rows *rows)
 	return 0;
 }
 
+static double seconds_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static void today_utc(struct text_day *day)
 {
 	time_t now = time(NULL);
@@ -191,6 +200,7 @@ int ingest_article(struct db_conn *conn, const char *input_json, size_t len,
 	struct db_article_in ain = {0};
 	struct date_rows rows = {0};
 	struct text_day today;
+	double t0;
 	struct time_point tp;
 	struct input in;
 	json_error_t jerr;
@@ -237,7 +247,9 @@ int ingest_article(struct db_conn *conn, const char *input_json, size_t len,
 	tin.source = in.source;
 	today_utc(&today);
 	tin.today = &today;
+	t0 = seconds_now();
 	err = text_process(&tin, &doc, &reason);
+	metrics_stage_observe(METRICS_STAGE_TEXT, seconds_now() - t0);
 	if (err) {
 		if (err == -EINVAL)
 			invalid(why, "%s", reason ? reason : "the article could not be processed");
@@ -266,7 +278,9 @@ int ingest_article(struct db_conn *conn, const char *input_json, size_t len,
 	ain.raw = raw;
 	ain.dates = rows.v;
 	ain.n_dates = rows.n;
+	t0 = seconds_now();
 	err = db_article_store(conn, &ain, item, id, created);
+	metrics_stage_observe(METRICS_STAGE_STORE, seconds_now() - t0);
 out:
 	date_rows_release(&rows);
 	free(raw);

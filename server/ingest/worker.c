@@ -8,6 +8,7 @@
 #include "db.h"
 #include "ingest.h"
 #include "log.h"
+#include "metrics.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -72,6 +73,7 @@ static void run_item(uv_work_t *req)
 	if (err == -EINVAL) {
 		log_info("ingest: job=%" PRId64 " item=%d failed: %s", ref.job_id, ref.idx, why);
 		db_item_fail(conn, &ref, why);
+		metrics_item_observe(METRICS_ITEM_FAILED);
 	} else if (err == -ESTALE) {
 		log_warn("ingest: job=%" PRId64 " item=%d: lease lost, another worker has it",
 		         ref.job_id, ref.idx);
@@ -80,7 +82,9 @@ static void run_item(uv_work_t *req)
 		log_warn("ingest: job=%" PRId64 " item=%d: %s; retrying later", ref.job_id, ref.idx,
 		         strerror(-err));
 		db_item_retry(conn, &ref, strerror(-err), MAX_ATTEMPTS);
+		metrics_item_observe(METRICS_ITEM_RETRIED);
 	} else {
+		metrics_item_observe(METRICS_ITEM_DONE);
 		log_debug("ingest: job=%" PRId64 " item=%d article=%" PRId64 "%s", ref.job_id,
 		          ref.idx, id, created ? "" : " (existing)");
 	}
