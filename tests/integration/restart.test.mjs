@@ -122,3 +122,38 @@ test('a separate `newsd worker` process shares a job with the server: every item
 	assert.equal(res.code, 0, `newsd worker exits 0 on SIGTERM:\n${log.slice(-2000)}`);
 	assert.match(log, /ingest: stopped/);
 });
+
+test('three worker processes share a job; one killed mid-job loses nothing and doubles nothing', async () => {
+	const { spawn } = await import('node:child_process');
+	const { BIN, REPO, currentStack } = await import('./harness.mjs');
+	const env = { ...process.env, DATABASE_URL: currentStack().dbUrl, NEWSD_MIGRATIONS_DIR: `${REPO}/migrations`, NEWSD_LOG_LEVEL: 'debug', NEWSD_JOB_POLL_MS: '10' };
+	delete env.NEWSD_API_KEYS;
+	const workers = [0, 1, 2].map(() => {
+		const w = { log: '', child: spawn(BIN, ['worker'], { env, stdio: ['ignore', 'ignore', 'pipe'] }) };
+		w.child.stderr.on('data', (d) => { w.log += d; });
+		w.exited = new Promise((resolve) => w.child.on('close', (code, signal) => resolve({ code, signal })));
+		return w;
+	});
+	try {
+		const n = 600;
+		const r = await api('POST', '/jobs', { body: batch('three', n) });
+		assert.equal(r.status, 202, r.text);
+		// Kill the first worker once it has finished some items of its own.
+		const deadline = Date.now() + 60000;
+		while (!/item=\d+ article=/.test(workers[0].log)) {
+			assert.ok(Date.now() < deadline, 'worker 0 processes items');
+			await sleep(20);
+		}
+		workers[0].child.kill('SIGKILL');
+		assert.equal((await workers[0].exited).signal, 'SIGKILL');
+		const job = await waitJob(r.json.id, { timeout: 300000 });
+		await assertExactlyOnce(job, 'three', n);
+		for (const w of workers.slice(1))
+			assert.match(w.log, /item=\d+ article=/, 'every live worker took a share');
+	} finally {
+		for (const w of workers.slice(1))
+			w.child.kill('SIGTERM');
+	}
+	for (const w of workers.slice(1))
+		assert.equal((await w.exited).code, 0, 'a worker exits 0 on SIGTERM');
+});
