@@ -129,3 +129,10 @@ clean:
 	rm -rf build
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+
+# The docker-compose deployment built and run on a real Docker engine (Debian's
+# docker.io started on a private socket, local base images, no registry):
+# scripts/test-containers.sh; needs root. See docs/deployment.md.
+.PHONY: test-containers
+test-containers:
+	@scripts/test-containers.sh
