@@ -50,18 +50,34 @@ void api_send_page(const struct http_request *req, struct http_response *res, st
 /* A text parameter that must not be empty when given: NULL when absent. */
 int api_param_text(const struct http_request *req, struct http_response *res, const char *name,
                    const char **out);
-/* Map -errno to a response: -ENOENT 404 (with what), -EINVAL 400, else 500/503. */
+/* Map -errno to a response: -ENOENT 404 (with what), -EINVAL 400, -EHOSTUNREACH
+ * (no database answers) 503, else 500/503. */
 void api_fail(struct http_response *res, int err, const char *what);
 /* Send a JSON text owned by the caller (it is taken). */
 void api_send_json(struct http_response *res, int status, char *json);
 
+/* Which database a read asks (server/api/resource.c). */
+enum api_read_from {
+	API_FROM_PRIMARY, /* must see every committed write: a job's progress */
+	API_FROM_REPLICA, /* the read replica while it answers (may lag), else the primary */
+};
+/* Run read(conn, ctx) on a connection of from. read runs again on the
+ * primary when the replica was lost during it (its connection broke), or
+ * answered -ENOENT (a row written a moment ago may not be replayed yet: a
+ * client following Location). Other failures stand: a statement that timed
+ * out on the replica is not run again. Returns read's result, or
+ * -EHOSTUNREACH when no database answers (api_fail: 503). */
+struct db_conn;
+typedef int (*api_read_fn)(struct db_conn *conn, void *ctx);
+int api_read(struct api_app *app, enum api_read_from from, api_read_fn read, void *ctx);
+
 /* GET /<things>/{id}: no parameters, the id from the path, fetch's JSON or
  * 404 naming what. */
-struct db_conn;
 typedef int (*api_fetch_fn)(struct db_conn *conn, int64_t id, char **json);
 void api_get_one(struct api_app *app, const struct http_request *req, struct http_response *res,
-                 const char *what, api_fetch_fn fetch);
-/* GET /<things>/{id}/articles: limit and cursor; 404 when the parent is gone. */
+                 const char *what, enum api_read_from from, api_fetch_fn fetch);
+/* GET /<things>/{id}/articles: limit and cursor; 404 when the parent is gone.
+ * From the replica. */
 struct db_after;
 typedef int (*api_children_fn)(struct db_conn *conn, int64_t id, const struct db_after *after,
                                int limit, struct db_page *out);

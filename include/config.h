@@ -19,6 +19,7 @@ enum config_command {
 struct config {
 	enum config_command command;
 	char *database_url;
+	char *read_database_url; /* a streaming replica for reads; empty: none */
 	char *bind;
 	long port;
 	long http_threads;

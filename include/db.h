@@ -23,7 +23,26 @@ void db_pool_free(struct db_pool *pool);
 /* Blocks until a connection is free; reconnects a broken one. NULL when the
  * database cannot be reached (logged). */
 struct db_conn *db_pool_acquire(struct db_pool *pool);
+/* conn goes back to the pool it came from (the replica's, for a connection
+ * of db_pool_acquire_read). */
 void db_pool_release(struct db_pool *pool, struct db_conn *conn);
+
+/* Read replica (server/db/replica.c). Attach the pool of a streaming replica
+ * of pool's database (size lazy connections, freed with pool); -EEXIST when
+ * one is attached already. */
+int db_pool_attach_replica(struct db_pool *pool, const char *url, int size);
+/* A connection for a read that may lag the primary by the replica's replay
+ * delay: the replica's while it answers, else the primary's (NULL when that
+ * cannot be reached either, logged). A replica that cannot be reached, or
+ * whose connection breaks during a query (seen on release), is lost: logged
+ * once, then tried again by one read after a back-off of 1 s doubling to
+ * 30 s; its return is logged once. */
+struct db_conn *db_pool_acquire_read(struct db_pool *pool);
+/* Did conn come from the replica? */
+bool db_conn_is_replica(const struct db_conn *conn);
+/* Was conn's connection lost (the server closed it, or it broke)? The pool
+ * redials it on its next acquire. */
+bool db_conn_lost(const struct db_conn *conn);
 
 /* Migrations: NNNN_name.sql files of dir, applied in order, each once, in a
  * transaction with its schema_migrations row (version, name, sha256). */

@@ -5,10 +5,23 @@
 #   scripts/pg.sh stop  DATADIR          fast shutdown; quiet when not running
 #   scripts/pg.sh url   DATADIR [PORT]   prints DATABASE_URL
 #   scripts/pg.sh psql  DATADIR [PORT] [psql args...]
+#   scripts/pg.sh replica PRIMARY_DATADIR DATADIR [PORT]
+#                                        a hot standby of the running primary
+#                                        in DATADIR, started; prints its URL
+#   scripts/pg.sh crash DATADIR          immediate shutdown, as a crash (no
+#                                        checkpoint: `start` recovers)
 #
 # DATADIR holds pgdata/ (the cluster), run/ (the unix socket directory) and
 # pg.log. The server listens on the unix socket only (listen_addresses=''),
 # with trust authentication for the role `newsd` and a database `newsd`.
+#
+# A replica is a pg_basebackup -R of the primary over its unix socket (the
+# `local replication` trust line initdb writes, wal_level=replica and
+# max_wal_senders > 0, PostgreSQL's defaults), streaming through a physical
+# replication slot `newsd_replica_PORT` so that the primary keeps the WAL it
+# has not received. `start DATADIR PORT` restarts it, `stop` stops it; once it
+# is retired for good, drop its slot on the primary:
+# SELECT pg_drop_replication_slot('newsd_replica_PORT').
 #
 # NEWSD_PG_FAST=1 trades durability for speed (tests only): initdb --nosync,
 # fsync=off, synchronous_commit=off, full_page_writes=off.
@@ -33,6 +46,8 @@ usage: $PROG start DATADIR [PORT]
        $PROG stop  DATADIR
        $PROG url   DATADIR [PORT]
        $PROG psql  DATADIR [PORT] [psql arguments...]
+       $PROG replica PRIMARY_DATADIR DATADIR [PORT]
+       $PROG crash DATADIR
 EOF
 	exit 2
 }
@@ -235,7 +250,9 @@ cmd_start() {
 	print_url "$port"
 }
 
+# mode: fast (stop), or immediate (crash).
 cmd_stop() {
+	local mode=${1:-fast}
 	[[ -d $DATADIR ]] || return 0
 	DATADIR=$(cd "$DATADIR" && pwd -P)
 	PGDATA_DIR=$DATADIR/pgdata
@@ -243,7 +260,7 @@ cmd_stop() {
 	[[ -f $PGDATA_DIR/PG_VERSION ]] || return 0
 	pick_user
 	is_running || return 0
-	if ! as_user "$BINDIR/pg_ctl" stop -w -t 60 -m fast -D "$PGDATA_DIR" >/dev/null 2>"$DATADIR/pg_ctl.err"; then
+	if ! as_user "$BINDIR/pg_ctl" stop -w -t 60 -m "$mode" -D "$PGDATA_DIR" >/dev/null 2>"$DATADIR/pg_ctl.err"; then
 		printf '%s: pg_ctl stop failed\n' "$PROG" >&2
 		cat "$DATADIR/pg_ctl.err" >&2 || true
 		log_tail
@@ -286,6 +303,48 @@ cmd_psql() {
 	psql_cmd "$port" -d newsd "$@"
 }
 
+cmd_replica() {
+	local replica=${1:-} port=${2:-$DEFAULT_PORT}
+	[[ -n $replica ]] || usage
+	check_port "$port"
+	[[ -d $DATADIR ]] || die "no such directory '$DATADIR'"
+	DATADIR=$(cd "$DATADIR" && pwd -P)
+	PGDATA_DIR=$DATADIR/pgdata
+	RUN_DIR=$DATADIR/run
+	pick_user
+	is_running || die "the primary is not running in '$DATADIR' (run: $PROG start $DATADIR)"
+	local primary_port primary_run=$RUN_DIR settings
+	primary_port=$(running_port)
+	settings=$(psql_cmd "$primary_port" -d postgres -tAq -v ON_ERROR_STOP=1 \
+		-c "SELECT current_setting('wal_level') || ' ' || current_setting('max_wal_senders')" 2>&1) ||
+		die "cannot ask the primary for its settings: $settings"
+	[[ $settings != minimal\ * && $settings != *\ 0 ]] ||
+		die "the primary cannot serve a replica (wal_level max_wal_senders: $settings); want wal_level=replica and max_wal_senders > 0"
+
+	mkdir -p "$replica" || die "cannot create '$replica'"
+	replica=$(cd "$replica" && pwd -P)
+	[[ $replica != "$DATADIR" ]] || die "the replica needs its own DATADIR"
+	[[ ! -e $replica/pgdata ]] || die "'$replica/pgdata' exists already; a replica starts from an empty DATADIR"
+	if [[ -n $RUN_AS ]]; then
+		check_traverse "$(dirname "$replica")"
+		chown -R "$RUN_AS:" "$replica" || die "cannot chown '$replica' to '$RUN_AS'"
+	fi
+	chmod 700 "$replica" 2>/dev/null || true
+
+	local -a bb_args=(-D "$replica/pgdata" -R -X stream -C -S "newsd_replica_$port" -c fast
+		-h "$primary_run" -p "$primary_port" -U newsd)
+	[[ ${NEWSD_PG_FAST:-0} == 1 ]] && bb_args+=(--no-sync)
+	if ! as_user "$BINDIR/pg_basebackup" "${bb_args[@]}" >"$replica/basebackup.log" 2>&1; then
+		printf '%s: pg_basebackup failed; --- %s ---\n' "$PROG" "$replica/basebackup.log" >&2
+		tail -n 30 "$replica/basebackup.log" >&2 || true
+		exit 1
+	fi
+	# standby.signal and primary_conninfo (-R) make `start` bring it up as a
+	# hot standby of the primary.
+	DATADIR=$replica
+	cmd_start "$port"
+}
+
 (($# >= 2)) || usage
 CMD=$1
 DATADIR=$2
@@ -300,5 +359,7 @@ start) (($# <= 1)) || usage; cmd_start "$@" ;;
 stop) (($# == 0)) || usage; cmd_stop ;;
 url) (($# <= 1)) || usage; cmd_url "$@" ;;
 psql) cmd_psql "$@" ;;
+replica) (($# >= 1 && $# <= 2)) || usage; cmd_replica "$@" ;;
+crash) (($# == 0)) || usage; cmd_stop immediate ;;
 *) usage ;;
 esac

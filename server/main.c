@@ -133,6 +133,13 @@ int main(int argc, char **argv)
 	err = db_pool_new(cfg.database_url, (int)cfg.db_pool_size, &pool);
 	if (err)
 		goto out;
+	/* Only the API reads; the worker and migrations use the primary. */
+	if (cfg.read_database_url[0] && cfg.command == CONFIG_CMD_SERVE) {
+		err = db_pool_attach_replica(pool, cfg.read_database_url, (int)cfg.db_pool_size);
+		if (err)
+			goto out;
+		log_info("main: reads go to the replica of READ_DATABASE_URL while it answers");
+	}
 	switch (cfg.command) {
 	case CONFIG_CMD_MIGRATE:
 		err = run_migrate(&cfg, pool);

@@ -43,12 +43,24 @@ void api_articles_create(void *app_, const struct http_request *req, struct http
 	res->location = strdup(location);
 }
 
+struct list_read {
+	const struct db_article_query *q;
+	struct db_page *page;
+};
+
+static int read_list(struct db_conn *conn, void *ctx)
+{
+	struct list_read *r = ctx;
+
+	return db_articles_list(conn, r->q, r->page);
+}
+
 void api_articles_list(void *app_, const struct http_request *req, struct http_response *res)
 {
 	struct api_app *app = app_;
 	struct db_article_query q = {0};
 	struct db_page page = {0};
-	struct db_conn *conn;
+	struct list_read r = {&q, &page};
 	char from[40], to[40];
 	const char *v;
 	int has = 0, err;
@@ -77,13 +89,7 @@ void api_articles_list(void *app_, const struct http_request *req, struct http_r
 	v = api_param(req, "event");
 	if (v && api_parse_id(v, "parameter 'event'", res, &q.event_id))
 		return;
-	conn = db_pool_acquire(app->pool);
-	if (!conn) {
-		http_problem(res, 503, "the database is unreachable");
-		return;
-	}
-	err = db_articles_list(conn, &q, &page);
-	db_pool_release(app->pool, conn);
+	err = api_read(app, API_FROM_REPLICA, read_list, &r);
 	if (err)
 		api_fail(res, err, "articles");
 	else
@@ -92,5 +98,5 @@ void api_articles_list(void *app_, const struct http_request *req, struct http_r
 
 void api_article_get(void *app, const struct http_request *req, struct http_response *res)
 {
-	api_get_one(app, req, res, "article", db_article_json);
+	api_get_one(app, req, res, "article", API_FROM_REPLICA, db_article_json);
 }

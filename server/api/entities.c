@@ -15,12 +15,24 @@ static bool valid_kind(const char *k)
 	       strcmp(k, "organization") == 0 || strcmp(k, "other") == 0;
 }
 
+struct entities_read {
+	const struct db_entity_query *q;
+	struct db_page *page;
+};
+
+static int read_entities(struct db_conn *conn, void *ctx)
+{
+	struct entities_read *r = ctx;
+
+	return db_entities_list(conn, r->q, r->page);
+}
+
 void api_entities_list(void *app_, const struct http_request *req, struct http_response *res)
 {
 	struct api_app *app = app_;
 	struct db_entity_query q = {0};
 	struct db_page page = {0};
-	struct db_conn *conn;
+	struct entities_read r = {&q, &page};
 	const char *text;
 	char *prefix = NULL;
 	int has = 0, err;
@@ -47,14 +59,7 @@ void api_entities_list(void *app_, const struct http_request *req, struct http_r
 		}
 		q.prefix = prefix;
 	}
-	conn = db_pool_acquire(app->pool);
-	if (!conn) {
-		free(prefix);
-		http_problem(res, 503, "the database is unreachable");
-		return;
-	}
-	err = db_entities_list(conn, &q, &page);
-	db_pool_release(app->pool, conn);
+	err = api_read(app, API_FROM_REPLICA, read_entities, &r);
 	free(prefix);
 	if (err)
 		api_fail(res, err, "entities");
@@ -64,7 +69,7 @@ void api_entities_list(void *app_, const struct http_request *req, struct http_r
 
 void api_entity_get(void *app, const struct http_request *req, struct http_response *res)
 {
-	api_get_one(app, req, res, "entity", db_entity_json);
+	api_get_one(app, req, res, "entity", API_FROM_REPLICA, db_entity_json);
 }
 
 void api_entity_articles(void *app, const struct http_request *req, struct http_response *res)
@@ -72,12 +77,24 @@ void api_entity_articles(void *app, const struct http_request *req, struct http_
 	api_list_children(app, req, res, "entity", "entity-articles", db_entity_articles);
 }
 
+struct events_read {
+	const struct db_event_query *q;
+	struct db_page *page;
+};
+
+static int read_events(struct db_conn *conn, void *ctx)
+{
+	struct events_read *r = ctx;
+
+	return db_events_list(conn, r->q, r->page);
+}
+
 void api_events_list(void *app_, const struct http_request *req, struct http_response *res)
 {
 	struct api_app *app = app_;
 	struct db_event_query q = {0};
 	struct db_page page = {0};
-	struct db_conn *conn;
+	struct events_read r = {&q, &page};
 	char from[40], to[40];
 	const char *v;
 	int has = 0, err;
@@ -90,13 +107,7 @@ void api_events_list(void *app_, const struct http_request *req, struct http_res
 	v = api_param(req, "entity");
 	if (v && api_parse_id(v, "parameter 'entity'", res, &q.entity_id))
 		return;
-	conn = db_pool_acquire(app->pool);
-	if (!conn) {
-		http_problem(res, 503, "the database is unreachable");
-		return;
-	}
-	err = db_events_list(conn, &q, &page);
-	db_pool_release(app->pool, conn);
+	err = api_read(app, API_FROM_REPLICA, read_events, &r);
 	if (err)
 		api_fail(res, err, "events");
 	else
@@ -105,7 +116,7 @@ void api_events_list(void *app_, const struct http_request *req, struct http_res
 
 void api_event_get(void *app, const struct http_request *req, struct http_response *res)
 {
-	api_get_one(app, req, res, "event", db_event_json);
+	api_get_one(app, req, res, "event", API_FROM_REPLICA, db_event_json);
 }
 
 void api_event_articles(void *app, const struct http_request *req, struct http_response *res)

@@ -152,7 +152,9 @@ out:
 
 void api_job_get(void *app, const struct http_request *req, struct http_response *res)
 {
-	api_get_one(app, req, res, "job", db_job_json);
+	/* The primary: progress read from a lagging replica would go back in
+	 * time after the 202, and a client polls until it sees its job done. */
+	api_get_one(app, req, res, "job", API_FROM_PRIMARY, db_job_json);
 }
 
 void api_job_cancel(void *app_, const struct http_request *req, struct http_response *res)

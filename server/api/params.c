@@ -324,6 +324,9 @@ void api_fail(struct http_response *res, int err, const char *what)
 	case -EIO:
 		http_problem(res, 503, "the database is unavailable; try again");
 		break;
+	case -EHOSTUNREACH:
+		http_problem(res, 503, "the database is unreachable");
+		break;
 	default:
 		http_problem(res, 500, "internal error (%s)", strerror(-err));
 		break;

@@ -1,32 +1,66 @@
-/* The shapes every resource shares: one by id, and its articles. */
+/* The shapes every resource shares: one by id, and its articles; and where
+ * reads run. */
 #include "api.h"
 #include "db.h"
 
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 static const char *const NO_PARAMS[] = {NULL};
 static const char *const PAGE_PARAMS[] = {"limit", "cursor", NULL};
 
-void api_get_one(struct api_app *app, const struct http_request *req, struct http_response *res,
-                 const char *what, api_fetch_fn fetch)
+int api_read(struct api_app *app, enum api_read_from from, api_read_fn read, void *ctx)
 {
 	struct db_conn *conn;
+	bool again;
+	int err;
+
+	conn = from == API_FROM_REPLICA ? db_pool_acquire_read(app->pool)
+	                                : db_pool_acquire(app->pool);
+	if (!conn)
+		return -EHOSTUNREACH;
+	err = read(conn, ctx);
+	again = db_conn_is_replica(conn) && (err == -ENOENT || (err == -EIO && db_conn_lost(conn)));
+	/* Releasing a lost replica connection marks the replica down. */
+	db_pool_release(app->pool, conn);
+	if (!again)
+		return err;
+	conn = db_pool_acquire(app->pool);
+	if (!conn)
+		return err == -ENOENT ? err : -EHOSTUNREACH;
+	err = read(conn, ctx);
+	db_pool_release(app->pool, conn);
+	return err;
+}
+
+struct one_read {
+	api_fetch_fn fetch;
+	int64_t id;
+	char **json;
+};
+
+static int read_one(struct db_conn *conn, void *ctx)
+{
+	struct one_read *r = ctx;
+
+	return r->fetch(conn, r->id, r->json);
+}
+
+void api_get_one(struct api_app *app, const struct http_request *req, struct http_response *res,
+                 const char *what, enum api_read_from from, api_fetch_fn fetch)
+{
+	struct one_read r = {fetch, 0, NULL};
 	char label[64], missing[64];
 	char *json = NULL;
-	int64_t id;
 	int err;
 
 	snprintf(label, sizeof(label), "%s id", what);
 	if (api_check_params(req, res, NO_PARAMS) ||
-	    api_parse_id(req->path_args[0], label, res, &id))
+	    api_parse_id(req->path_args[0], label, res, &r.id))
 		return;
-	conn = db_pool_acquire(app->pool);
-	if (!conn) {
-		http_problem(res, 503, "the database is unreachable");
-		return;
-	}
-	err = fetch(conn, id, &json);
-	db_pool_release(app->pool, conn);
+	r.json = &json;
+	err = api_read(app, from, read_one, &r);
 	snprintf(missing, sizeof(missing), "no %s with this id", what);
 	if (err)
 		api_fail(res, err, missing);
@@ -34,30 +68,39 @@ void api_get_one(struct api_app *app, const struct http_request *req, struct htt
 		api_send_json(res, 200, json);
 }
 
+struct children_read {
+	api_children_fn list;
+	int64_t id;
+	struct db_after after;
+	int limit;
+	struct db_page *page;
+};
+
+static int read_children(struct db_conn *conn, void *ctx)
+{
+	struct children_read *r = ctx;
+
+	return r->list(conn, r->id, &r->after, r->limit, r->page);
+}
+
 void api_list_children(struct api_app *app, const struct http_request *req,
                        struct http_response *res, const char *what, const char *tag,
                        api_children_fn list)
 {
-	struct db_after after = {0};
+	struct children_read r = {list, 0, {0}, 0, NULL};
 	struct db_page page = {0};
-	struct db_conn *conn;
 	char label[64], missing[64];
-	int64_t id;
-	int limit, has = 0, err;
+	int has = 0, err;
 
 	snprintf(label, sizeof(label), "%s id", what);
 	if (api_check_params(req, res, PAGE_PARAMS) ||
-	    api_parse_id(req->path_args[0], label, res, &id) || api_param_limit(req, res, &limit) ||
-	    api_param_cursor(req, res, tag, &has, &after.k1, &after.k2))
+	    api_parse_id(req->path_args[0], label, res, &r.id) ||
+	    api_param_limit(req, res, &r.limit) ||
+	    api_param_cursor(req, res, tag, &has, &r.after.k1, &r.after.k2))
 		return;
-	after.has = has;
-	conn = db_pool_acquire(app->pool);
-	if (!conn) {
-		http_problem(res, 503, "the database is unreachable");
-		return;
-	}
-	err = list(conn, id, &after, limit, &page);
-	db_pool_release(app->pool, conn);
+	r.after.has = has;
+	r.page = &page;
+	err = api_read(app, API_FROM_REPLICA, read_children, &r);
 	snprintf(missing, sizeof(missing), "no %s with this id", what);
 	if (err)
 		api_fail(res, err, missing);

@@ -24,6 +24,8 @@ struct option_def {
 static const struct option_def options[] = {
         {"database-url", "DATABASE_URL", STR(database_url), "", 0, 0,
          "PostgreSQL connection URI (required for serve, worker, migrate)"},
+        {"read-database-url", "READ_DATABASE_URL", STR(read_database_url), "", 0, 0,
+         "URI of a streaming replica for GET reads (not jobs); empty: the primary"},
         {"bind", "NEWSD_BIND", STR(bind), "127.0.0.1", 0, 0, "address to listen on"},
         {"port", "NEWSD_PORT", NUM(port), "8080", 1, 65535, "HTTP port"},
         {"http-threads", "NEWSD_HTTP_THREADS", NUM(http_threads), "4", 1, 64,
@@ -218,7 +220,7 @@ void config_print_help(FILE *out)
 	             "  migrate  apply database migrations and exit\n\n"
 	             "options (flag, environment variable, default):\n");
 	for (i = 0; i < N_OPTIONS; i++)
-		fprintf(out, "  --%-15s %-22s %-12s %s\n", options[i].flag, options[i].env,
+		fprintf(out, "  --%-17s %-22s %-12s %s\n", options[i].flag, options[i].env,
 		        options[i].def[0] ? options[i].def : "(empty)", options[i].help);
 }
 

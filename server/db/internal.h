@@ -5,6 +5,9 @@
 #include "db.h"
 
 #include <libpq-fe.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <time.h>
 
 /* A statement prepared lazily, once per connection, under its name. */
 struct db_stmt {
@@ -17,9 +20,47 @@ struct db_stmt {
 
 struct db_conn {
 	PGconn *pg;
+	struct db_pool *owner; /* the pool it goes back to */
+	unsigned epoch;        /* owner's epoch when pg connected */
 	const struct db_stmt *prepared[DB_MAX_PREPARED];
 	int n_prepared;
 };
+
+/* Where a read replica stands (replica.c); under its pool's lock. */
+struct db_replica_state {
+	bool down;                /* lost: reads go to the primary */
+	bool probing;             /* one thread is trying it again */
+	int backoff_s;            /* wait before the next probe */
+	struct timespec retry_at; /* CLOCK_MONOTONIC: no probe before */
+	struct timespec up_since; /* CLOCK_MONOTONIC: when it last came back */
+};
+
+struct db_pool {
+	char *url;
+	bool is_replica; /* a streaming replica's pool, attached to a primary's */
+	int size;
+	int n_free;
+	struct db_conn **free_list; /* connections not in use, possibly not yet connected */
+	struct db_conn *conns;
+	pthread_mutex_t lock;
+	pthread_cond_t available;
+	unsigned epoch;          /* bumped when the server was lost: older connections redial */
+	struct db_pool *replica; /* reads go there while it answers; owned; NULL: none */
+	struct db_replica_state rstate; /* is_replica only */
+};
+
+/* A pool of size lazy connections to url: db_pool_new(), or the pool of a
+ * read replica (connect_timeout 3 s unless url says otherwise, reported to
+ * the server as application "newsd-read"). */
+int db_pool_create(const char *url, int size, bool replica, struct db_pool **out);
+/* db_pool_acquire() without logging: NULL, with why filled (one line), when
+ * the server cannot be reached. */
+struct db_conn *db_pool_take(struct db_pool *pool, char *why, size_t why_len);
+/* replica.c: conn of replica comes back; a broken one means the replica was
+ * lost (unless that loss was already seen). */
+void db_replica_released(struct db_pool *replica, struct db_conn *conn);
+/* msg (libpq's, possibly several lines) on one line in dst. */
+void db_oneline(char *dst, size_t n, const char *msg);
 
 /* Run a prepared statement (preparing it first on this connection if
  * needed). Text parameters; NULL entries are SQL NULL. Never NULL result. */

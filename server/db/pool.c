@@ -8,23 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct db_pool {
-	char *url;
-	int size;
-	int n_free;
-	struct db_conn **free_list; /* connections not in use, possibly not yet connected */
-	struct db_conn *conns;
-	pthread_mutex_t lock;
-	pthread_cond_t available;
-};
-
-int db_pool_new(const char *url, int size, struct db_pool **out)
+int db_pool_create(const char *url, int size, bool replica, struct db_pool **out)
 {
 	struct db_pool *pool = calloc(1, sizeof(*pool));
 	int i;
 
 	if (!pool)
 		return -ENOMEM;
+	pthread_mutex_init(&pool->lock, NULL);
+	pthread_cond_init(&pool->available, NULL);
 	pool->url = strdup(url);
 	pool->conns = calloc((size_t)size, sizeof(*pool->conns));
 	pool->free_list = calloc((size_t)size, sizeof(*pool->free_list));
@@ -32,14 +24,20 @@ int db_pool_new(const char *url, int size, struct db_pool **out)
 		db_pool_free(pool);
 		return -ENOMEM;
 	}
+	pool->is_replica = replica;
 	pool->size = size;
-	for (i = 0; i < size; i++)
+	for (i = 0; i < size; i++) {
+		pool->conns[i].owner = pool;
 		pool->free_list[i] = &pool->conns[i];
+	}
 	pool->n_free = size;
-	pthread_mutex_init(&pool->lock, NULL);
-	pthread_cond_init(&pool->available, NULL);
 	*out = pool;
 	return 0;
+}
+
+int db_pool_new(const char *url, int size, struct db_pool **out)
+{
+	return db_pool_create(url, size, false, out);
 }
 
 void db_pool_free(struct db_pool *pool)
@@ -48,17 +46,35 @@ void db_pool_free(struct db_pool *pool)
 
 	if (!pool)
 		return;
-	if (pool->conns) {
-		for (i = 0; i < pool->size; i++)
-			if (pool->conns[i].pg)
-				PQfinish(pool->conns[i].pg);
-		pthread_mutex_destroy(&pool->lock);
-		pthread_cond_destroy(&pool->available);
-	}
+	db_pool_free(pool->replica);
+	for (i = 0; pool->conns && i < pool->size; i++)
+		if (pool->conns[i].pg)
+			PQfinish(pool->conns[i].pg);
+	pthread_mutex_destroy(&pool->lock);
+	pthread_cond_destroy(&pool->available);
 	free(pool->conns);
 	free(pool->free_list);
 	free(pool->url);
 	free(pool);
+}
+
+void db_oneline(char *dst, size_t n, const char *msg)
+{
+	size_t len = 0;
+	bool space = false;
+
+	for (; *msg && len + 1 < n; msg++) {
+		if (*msg == '\n' || *msg == '\t' || *msg == '\r' || *msg == ' ') {
+			space = len > 0;
+			continue;
+		}
+		if (space && len + 2 < n)
+			dst[len++] = ' ';
+		space = false;
+		dst[len++] = *msg;
+	}
+	if (n)
+		dst[len] = '\0';
 }
 
 /* Session settings every connection gets: UTC so that timestamps render with
@@ -69,56 +85,102 @@ void db_pool_free(struct db_pool *pool)
 static const char SQL_SESSION[] =
         "SET TIME ZONE 'UTC'; SET statement_timeout = '60s'; SET random_page_cost = 1.1";
 
-static int connect_conn(struct db_pool *pool, struct db_conn *c)
+/* Keywords before dbname are defaults the URL may override (libpq applies
+ * them in order). A replica that does not answer must not hold a request for
+ * long: the caller falls back to the primary. */
+static const char *const PRIMARY_KEYS[] = {"fallback_application_name", "dbname", NULL};
+static const char *const REPLICA_KEYS[] = {"connect_timeout", "fallback_application_name", "dbname",
+                                           NULL};
+
+static PGconn *dial(const struct db_pool *pool)
+{
+	const char *primary_values[] = {"newsd", pool->url, NULL};
+	const char *replica_values[] = {"3", "newsd-read", pool->url, NULL};
+
+	if (pool->is_replica)
+		return PQconnectdbParams(REPLICA_KEYS, replica_values, 1);
+	return PQconnectdbParams(PRIMARY_KEYS, primary_values, 1);
+}
+
+/* A replica's notices ("terminating connection due to immediate shutdown
+ * command") go to the log rather than raw to stderr; its loss is logged
+ * once by replica.c. */
+static void replica_notice(void *arg, const char *message)
+{
+	char msg[512];
+
+	db_oneline(msg, sizeof(msg), message);
+	log_debug("db: read replica notice: %s", msg);
+}
+
+static int connect_conn(struct db_pool *pool, struct db_conn *c, unsigned epoch, char *why,
+                        size_t why_len)
 {
 	PGresult *res;
 
-	if (c->pg && PQstatus(c->pg) == CONNECTION_OK)
+	if (c->pg && PQstatus(c->pg) == CONNECTION_OK && c->epoch == epoch)
 		return 0;
 	if (c->pg)
 		PQfinish(c->pg);
 	c->n_prepared = 0;
-	c->pg = PQconnectdb(pool->url);
+	c->epoch = epoch;
+	c->pg = dial(pool);
 	if (PQstatus(c->pg) != CONNECTION_OK) {
-		/* libpq's message ends in a newline; the URL may hold a password. */
-		char msg[512];
-		size_t n;
-
-		snprintf(msg, sizeof(msg), "%s", PQerrorMessage(c->pg));
-		n = strlen(msg);
-		while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-			msg[--n] = '\0';
-		log_error("db: cannot connect: %s", msg);
+		/* libpq's message, not the URL: that may hold a password. */
+		db_oneline(why, why_len, PQerrorMessage(c->pg));
 		PQfinish(c->pg);
 		c->pg = NULL;
 		return -EIO;
 	}
 	res = PQexec(c->pg, SQL_SESSION);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		log_error("db: session setup failed: %s", PQresultErrorMessage(res));
+		snprintf(why, why_len, "session setup failed: ");
+		db_oneline(why + strlen(why), why_len - strlen(why), PQresultErrorMessage(res));
 		PQclear(res);
 		PQfinish(c->pg);
 		c->pg = NULL;
 		return -EIO;
 	}
 	PQclear(res);
+	if (pool->is_replica)
+		PQsetNoticeProcessor(c->pg, replica_notice, NULL);
 	return 0;
 }
 
-struct db_conn *db_pool_acquire(struct db_pool *pool)
+static void put_back(struct db_pool *pool, struct db_conn *conn)
+{
+	pthread_mutex_lock(&pool->lock);
+	pool->free_list[pool->n_free++] = conn;
+	pthread_cond_signal(&pool->available);
+	pthread_mutex_unlock(&pool->lock);
+}
+
+struct db_conn *db_pool_take(struct db_pool *pool, char *why, size_t why_len)
 {
 	struct db_conn *c;
+	unsigned epoch;
 
 	pthread_mutex_lock(&pool->lock);
 	while (pool->n_free == 0)
 		pthread_cond_wait(&pool->available, &pool->lock);
 	c = pool->free_list[--pool->n_free];
+	epoch = pool->epoch;
 	pthread_mutex_unlock(&pool->lock);
 	/* Connect outside the lock: it may take a while. */
-	if (connect_conn(pool, c)) {
-		db_pool_release(pool, c);
+	if (connect_conn(pool, c, epoch, why, why_len)) {
+		put_back(pool, c);
 		return NULL;
 	}
+	return c;
+}
+
+struct db_conn *db_pool_acquire(struct db_pool *pool)
+{
+	char why[512];
+	struct db_conn *c = db_pool_take(pool, why, sizeof(why));
+
+	if (!c)
+		log_error("db: cannot connect: %s", why);
 	return c;
 }
 
@@ -126,17 +188,20 @@ void db_pool_release(struct db_pool *pool, struct db_conn *conn)
 {
 	if (!conn)
 		return;
+	/* A read connection goes back to the replica's pool it came from. */
+	pool = conn->owner;
+	if (pool->is_replica)
+		db_replica_released(pool, conn);
 	/* A connection left inside a transaction (a bug or an aborted request)
-	 * must not leak its state to the next user: drop it. */
-	if (conn->pg && PQtransactionStatus(conn->pg) != PQTRANS_IDLE) {
+	 * must not leak its state to the next user: drop it. (A broken one is
+	 * redialed on its next acquire.) */
+	if (conn->pg && PQstatus(conn->pg) == CONNECTION_OK &&
+	    PQtransactionStatus(conn->pg) != PQTRANS_IDLE) {
 		log_warn("db: connection released mid-transaction; closing it");
 		PQfinish(conn->pg);
 		conn->pg = NULL;
 	}
-	pthread_mutex_lock(&pool->lock);
-	pool->free_list[pool->n_free++] = conn;
-	pthread_cond_signal(&pool->available);
-	pthread_mutex_unlock(&pool->lock);
+	put_back(pool, conn);
 }
 
 static bool is_prepared(const struct db_conn *c, const struct db_stmt *stmt)
@@ -175,15 +240,20 @@ PGresult *db_exec_once(struct db_conn *conn, const char *sql, int nparams,
 int db_error(struct db_conn *conn, const PGresult *res, const char *what)
 {
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-	const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn->pg);
+	char msg[512];
 
-	if (!res)
+	/* No result at all: out of memory, unless the connection is gone. */
+	if (!res && PQstatus(conn->pg) == CONNECTION_OK)
 		return -ENOMEM;
 	if (state && strcmp(state, "23505") == 0)
 		return -EEXIST;
+	db_oneline(msg, sizeof(msg), res ? PQresultErrorMessage(res) : PQerrorMessage(conn->pg));
 	log_error("db: %s failed: sqlstate=%s %s", what, state ? state : "-", msg);
-	if (state && strncmp(state, "08", 2) == 0) {
-		/* Connection exception: the pool reconnects on next acquire. */
+	/* The connection is done for when libpq itself failed (no SQLSTATE: the
+	 * server closed it; libpq 15 still says CONNECTION_OK until the next
+	 * call), on a connection exception (08) or when the server ended the
+	 * session (57P0x: shutdown, crash): the pool redials on next acquire. */
+	if (!state || strncmp(state, "08", 2) == 0 || strncmp(state, "57P0", 4) == 0) {
 		PQfinish(conn->pg);
 		conn->pg = NULL;
 	}
