@@ -146,19 +146,24 @@ static int load_dir(const char *dir, struct migration **out, size_t *n_out)
 }
 
 /* Check every applied row against the files; count how many are applied. */
+/* Check every applied row against the files; count the files applied. A
+ * row newer than every file is a migration of a newer newsd applied during
+ * a rolling upgrade: migrations add and never break (docs/deployment.md),
+ * so this older process goes on serving. A changed file, or a known
+ * version's file gone, is fatal. */
 static int compare_applied(struct db_conn *conn, const struct migration *files, size_t n,
                            int *applied)
 {
 	PGresult *res = db_exec(conn, &STMT_APPLIED, NULL);
-	int rows, r, err = 0;
+	int rows, r, newest = n ? files[n - 1].version : 0, err = 0;
 	size_t i;
 
+	*applied = 0;
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		err = db_error(conn, res, "read schema_migrations");
 		goto out;
 	}
 	rows = PQntuples(res);
-	*applied = rows;
 	for (r = 0; r < rows; r++) {
 		int version = atoi(PQgetvalue(res, r, 0));
 		const struct migration *m = NULL;
@@ -166,7 +171,10 @@ static int compare_applied(struct db_conn *conn, const struct migration *files, 
 		for (i = 0; i < n; i++)
 			if (files[i].version == version)
 				m = &files[i];
-		if (!m) {
+		if (!m && version > newest) {
+			log_debug("migrate: migration %d '%s' is newer than this newsd", version,
+			          PQgetvalue(res, r, 1));
+		} else if (!m) {
 			log_error("migrate: applied migration %d '%s' has no file any more",
 			          version, PQgetvalue(res, r, 1));
 			err = -ESTALE;
@@ -175,6 +183,8 @@ static int compare_applied(struct db_conn *conn, const struct migration *files, 
 			          "recorded %.12s); write a new migration instead",
 			          m->name, m->checksum, PQgetvalue(res, r, 2));
 			err = -ESTALE;
+		} else {
+			(*applied)++;
 		}
 	}
 out:

@@ -60,3 +60,32 @@ test('a changed applied migration: migrate and serve refuse, naming the file', a
 	await restartServer();
 	assert.equal((await api('GET', '/readyz')).status, 200);
 });
+
+test('rolling upgrade: a migration of a newer newsd leaves this one ready, and its migrate a no-op', async () => {
+	const newer = fs.mkdtempSync(path.join(os.tmpdir(), 'newsd-migrations-newer-'));
+	try {
+		for (const f of fs.readdirSync(copy))
+			fs.copyFileSync(path.join(copy, f), path.join(newer, f));
+		fs.writeFileSync(path.join(newer, '9500_newer_feature.sql'), 'ALTER TABLE articles ADD COLUMN newer_feature text;\n');
+		const up = newsd(['migrate'], { NEWSD_MIGRATIONS_DIR: newer });
+		assert.equal(up.status, 0, up.stderr);
+		assert.match(up.stderr, /applied '9500_newer_feature\.sql'/);
+		// The running server (migrations dir without 9500) stays ready...
+		const ready = await api('GET', '/readyz');
+		assert.equal(ready.status, 200, ready.text);
+		// ...its migrate does nothing and succeeds...
+		const old = newsd(['migrate']);
+		assert.equal(old.status, 0, old.stderr);
+		assert.doesNotMatch(old.stderr, /applied '/);
+		// ...and it still serves reads and writes on the newer schema.
+		const w = await api('POST', '/articles', { body: { text: 'Le musée des Beaux-Arts de Lyon rouvre après six mois de travaux de rénovation, avec une nouvelle salle consacrée à la peinture flamande et un parcours adapté aux enfants.' } });
+		assert.equal(w.status, 201, w.text);
+		// An older file that vanished is still fatal.
+		fs.renameSync(path.join(newer, '9000_test_extra.sql'), path.join(newer, '9000_test_extra.sql.bak'));
+		const gone = newsd(['migrate'], { NEWSD_MIGRATIONS_DIR: newer });
+		assert.notEqual(gone.status, 0);
+		assert.match(gone.stderr, /applied migration 9000 .* has no file any more/);
+	} finally {
+		fs.rmSync(newer, { recursive: true, force: true });
+	}
+});
