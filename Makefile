@@ -34,7 +34,7 @@ EVAL_BIN := $(EVAL_SRC:tests/eval/%.c=$(BUILD)/eval/%)
 CORPORA ?= $(abspath ../shared/corpora)
 HEADERS := $(sort $(wildcard include/*.h))
 
-.PHONY: all build deps run test unit integration asan bench eval format format-check \
+.PHONY: all build deps run test unit integration e2e asan bench eval format format-check \
 	check-headers clean help migrate
 
 all: build
@@ -87,9 +87,15 @@ unit: $(UNIT_BIN)
 integration: $(BUILD)/newsd
 	@NEWSD_BIN=$(abspath $(BUILD)/newsd) scripts/run-integration.sh
 
+# Browser tests of the dashboard: Debian's Chromium driven by playwright-core
+# against a real newsd (tests/e2e/).
+e2e: $(BUILD)/newsd
+	@NEWSD_BIN=$(abspath $(BUILD)/newsd) scripts/run-e2e.sh
+
 test: deps
 	@$(MAKE) --no-print-directory build unit
 	@$(MAKE) --no-print-directory integration
+	@$(MAKE) --no-print-directory e2e
 
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build/asan SANITIZER=asan build unit integration
