@@ -25,35 +25,8 @@ export NEWSD_BIN
 }
 export NEWSD_CHROMIUM
 
-command -v node >/dev/null 2>&1 || {
-	echo "run-e2e: node (>= 20) is required" >&2
-	exit 1
-}
-major=$(node -p 'process.versions.node.split(".")[0]')
-((major >= 20)) || {
-	echo "run-e2e: node >= 20 required (found $(node --version))" >&2
-	exit 1
-}
-
-# Dependencies (playwright-core, ajv, yaml): install from the lock file when
-# missing or stale. playwright-core downloads no browser.
-if [[ ! -d node_modules/playwright-core ]] || [[ ! -f node_modules/.package-lock.json ]] ||
-	[[ package-lock.json -nt node_modules/.package-lock.json ]]; then
-	echo "run-e2e: npm ci" >&2
-	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund >&2
-fi
-
+# shellcheck source=scripts/node-tests.sh
+. "$ROOT/scripts/node-tests.sh"
+node_tests_setup run-e2e
 mkdir -p tests/output/screenshots
-
-if (($# > 0)); then
-	files=("$@")
-else
-	shopt -s nullglob
-	files=(tests/e2e/*.test.mjs)
-	((${#files[@]} > 0)) || {
-		echo "run-e2e: no tests/e2e/*.test.mjs" >&2
-		exit 1
-	}
-fi
-
-exec node --test --test-concurrency=1 "${files[@]}"
+node_tests_run run-e2e tests/e2e "$@"

@@ -16,34 +16,8 @@ ROOT=$(pwd -P)
 }
 export NEWSD_BIN
 
-command -v node >/dev/null 2>&1 || {
-	echo "run-integration: node (>= 20) is required" >&2
-	exit 1
-}
-major=$(node -p 'process.versions.node.split(".")[0]')
-((major >= 20)) || {
-	echo "run-integration: node >= 20 required (found $(node --version))" >&2
-	exit 1
-}
-
-# Dependencies (ajv, yaml): install from the lock file when missing or stale.
-if [[ ! -d node_modules ]] || [[ ! -f node_modules/.package-lock.json ]] ||
-	[[ package-lock.json -nt node_modules/.package-lock.json ]]; then
-	echo "run-integration: npm ci" >&2
-	npm ci --no-audit --no-fund >&2
-fi
-
+# shellcheck source=scripts/node-tests.sh
+. "$ROOT/scripts/node-tests.sh"
+node_tests_setup run-integration
 mkdir -p tests/output
-
-if (($# > 0)); then
-	files=("$@")
-else
-	shopt -s nullglob
-	files=(tests/integration/*.test.mjs)
-	((${#files[@]} > 0)) || {
-		echo "run-integration: no tests/integration/*.test.mjs" >&2
-		exit 1
-	}
-fi
-
-exec node --test --test-concurrency=1 "${files[@]}"
+node_tests_run run-integration tests/integration "$@"

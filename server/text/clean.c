@@ -1035,7 +1035,7 @@ void text_paras_mark_boilerplate(struct text_paras *ps)
 	(void)text_paras_classify(ps, NULL);
 }
 
-static int push_para(struct text_paras *ps, size_t off, size_t len, unsigned words)
+int text_paras_push(struct text_paras *ps, const struct text_para *p)
 {
 	if (ps->n == ps->alloc) {
 		size_t alloc = ps->alloc ? ps->alloc * 2 : 32;
@@ -1046,7 +1046,7 @@ static int push_para(struct text_paras *ps, size_t off, size_t len, unsigned wor
 		ps->v = v;
 		ps->alloc = alloc;
 	}
-	ps->v[ps->n++] = (struct text_para){.off = off, .len = len, .words = words};
+	ps->v[ps->n++] = *p;
 	return 0;
 }
 
@@ -1086,7 +1086,9 @@ int text_paras_split(const char *s, struct text_paras *ps)
 		if (i == len || text_is_newline(cp)) {
 			if (o > start) {
 				ps->buf[o++] = '\0';
-				err = push_para(ps, start, o - 1 - start, words);
+				err = text_paras_push(ps, &(struct text_para){.off = start,
+				                                              .len = o - 1 - start,
+				                                              .words = words});
 			}
 			start = o;
 			words = 0;

@@ -1464,15 +1464,6 @@ int text_paras_add(struct text_paras *ps, const char *s, size_t len, unsigned li
 	unsigned words = 0;
 	char *buf;
 
-	if (ps->n == ps->alloc) {
-		size_t alloc = ps->alloc ? ps->alloc * 2 : 32;
-		struct text_para *v = realloc(ps->v, alloc * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		ps->v = v;
-		ps->alloc = alloc;
-	}
 	buf = realloc(ps->buf, used + len + 1);
 	if (!buf)
 		return -ENOMEM;
@@ -1482,9 +1473,11 @@ int text_paras_add(struct text_paras *ps, const char *s, size_t len, unsigned li
 	for (i = 0; i < len; i++)
 		if (s[i] != ' ' && (i == 0 || s[i - 1] == ' '))
 			words++;
-	ps->v[ps->n++] = (struct text_para){
-	        .off = used, .len = len, .words = words, .link_chars = link_chars, .tag = tag};
-	return 0;
+	return text_paras_push(ps, &(struct text_para){.off = used,
+	                                               .len = len,
+	                                               .words = words,
+	                                               .link_chars = link_chars,
+	                                               .tag = tag});
 }
 
 static bool all_ascii(const char *s, size_t len)

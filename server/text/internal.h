@@ -231,6 +231,8 @@ struct text_paras {
 
 #define TEXT_PARAS_INIT ((struct text_paras){0})
 
+/* Append one paragraph record (its text already in ps->buf). 0 or -ENOMEM. */
+int text_paras_push(struct text_paras *ps, const struct text_para *p);
 /* Split on line breaks, one paragraph per non-blank line. 0 or -ENOMEM. */
 int text_paras_split(const char *s, struct text_paras *ps);
 /* The boilerplate classifier (rules in clean.c's header comment): sets
