@@ -247,7 +247,7 @@ export function freePort() {
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function run(cmd, args, { env = process.env, logFile = null, timeout = 120000 } = {}) {
+export function run(cmd, args, { env = process.env, logFile = null, timeout = 120000 } = {}) {
 	return new Promise((resolve, reject) => {
 		const child = spawn(cmd, args, { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
 		let out = '';

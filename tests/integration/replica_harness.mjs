@@ -26,7 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
 
-import { REPO, currentStack, freePort, restartServer, sleep } from './harness.mjs';
+import { REPO, currentStack, freePort, restartServer, run, sleep } from './harness.mjs';
 
 const PG_SH = path.join(REPO, 'scripts', 'pg.sh');
 const CMD_TIMEOUT_MS = 90000;
@@ -40,21 +40,10 @@ function cleanEnv(extra = {}) {
 	return env;
 }
 
-// Run pg.sh; resolves {code, out, err}; a command that hangs is killed.
-function pgsh(args, { env = cleanEnv(), timeout = CMD_TIMEOUT_MS } = {}) {
-	return new Promise((resolve, reject) => {
-		const child = spawn(PG_SH, args, { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
-		let out = '';
-		let err = '';
-		const timer = setTimeout(() => child.kill('SIGKILL'), timeout);
-		child.stdout.on('data', (d) => { out += d; });
-		child.stderr.on('data', (d) => { err += d; });
-		child.on('error', (e) => { clearTimeout(timer); reject(e); });
-		child.on('close', (code, signal) => {
-			clearTimeout(timer);
-			resolve({ code: code ?? signal, out, err });
-		});
-	});
+// Run pg.sh (the harness's run()); resolves {code, out, err}.
+async function pgsh(args, { env = cleanEnv(), timeout = CMD_TIMEOUT_MS } = {}) {
+	const r = await run(PG_SH, args, { env, timeout });
+	return { code: r.code ?? r.signal, out: r.out, err: r.err };
 }
 
 async function pgshOk(args, opts) {
