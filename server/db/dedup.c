@@ -144,27 +144,6 @@ static const struct db_stmt STMT_DATES = {
         "DO NOTHING",
         7};
 
-/* One element of a PostgreSQL array literal: NULL, or a double-quoted
- * string with " and \ escaped. A parameter value, never SQL text. */
-static int add_elem(struct strbuf *sb, const char *v, bool first)
-{
-	const char *p;
-	int err = first ? 0 : strbuf_addch(sb, ',');
-
-	if (err)
-		return err;
-	if (!v)
-		return strbuf_addstr(sb, "NULL");
-	err = strbuf_addch(sb, '"');
-	for (p = v; *p && !err; p++) {
-		if (*p == '"' || *p == '\\')
-			err = strbuf_addch(sb, '\\');
-		if (!err)
-			err = strbuf_addch(sb, *p);
-	}
-	return err ? err : strbuf_addch(sb, '"');
-}
-
 int db_dates_insert(struct db_conn *c, int64_t article_id, const struct db_date *dates, size_t n)
 {
 	struct strbuf a[6];
@@ -183,17 +162,17 @@ int db_dates_insert(struct db_conn *c, int64_t article_id, const struct db_date 
 	for (i = 0; i < n && !err; i++) {
 		const struct db_date *d = &dates[i];
 
-		err = add_elem(&a[0], db_i64(nbuf, d->start), i == 0);
+		err = db_array_add(&a[0], db_i64(nbuf, d->start), i == 0);
 		if (!err)
-			err = add_elem(&a[1], db_i64(nbuf, d->end), i == 0);
+			err = db_array_add(&a[1], db_i64(nbuf, d->end), i == 0);
 		if (!err)
-			err = add_elem(&a[2], d->text, i == 0);
+			err = db_array_add(&a[2], d->text, i == 0);
 		if (!err)
-			err = add_elem(&a[3], d->value, i == 0);
+			err = db_array_add(&a[3], d->value, i == 0);
 		if (!err)
-			err = add_elem(&a[4], d->precision, i == 0);
+			err = db_array_add(&a[4], d->precision, i == 0);
 		if (!err)
-			err = add_elem(&a[5], d->relative ? "t" : "f", i == 0);
+			err = db_array_add(&a[5], d->relative ? "t" : "f", i == 0);
 	}
 	for (k = 0; k < 6 && !err; k++)
 		err = strbuf_addch(&a[k], '}');

@@ -93,6 +93,12 @@ int db_minhash_bands_insert(struct db_conn *c, int64_t article_id, const uint32_
 void db_minhash_hex(const uint32_t *sig, char *out);
 int db_dates_insert(struct db_conn *c, int64_t article_id, const struct db_date *dates, size_t n);
 
+/* Append one element of a PostgreSQL array literal to sb: NULL, or v
+ * double-quoted with " and \\ escaped, after a comma unless first. The
+ * literal is a parameter's value, never SQL text. 0 or -ENOMEM. */
+struct strbuf;
+int db_array_add(struct strbuf *sb, const char *v, bool first);
+
 /* Decimal text of v in buf (at least 24 bytes). */
 const char *db_i64(char *buf, int64_t v);
 

@@ -1,5 +1,6 @@
 #include "internal.h"
 #include "log.h"
+#include "strbuf.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -293,6 +294,25 @@ const char *db_i64(char *buf, int64_t v)
 {
 	snprintf(buf, 24, "%" PRId64, v);
 	return buf;
+}
+
+int db_array_add(struct strbuf *sb, const char *v, bool first)
+{
+	const char *p;
+	int err = first ? 0 : strbuf_addch(sb, ',');
+
+	if (err)
+		return err;
+	if (!v)
+		return strbuf_addstr(sb, "NULL");
+	err = strbuf_addch(sb, '"');
+	for (p = v; *p && !err; p++) {
+		if (*p == '"' || *p == '\\')
+			err = strbuf_addch(sb, '\\');
+		if (!err)
+			err = strbuf_addch(sb, *p);
+	}
+	return err ? err : strbuf_addch(sb, '"');
 }
 
 void db_page_release(struct db_page *page)

@@ -201,13 +201,15 @@ static int record_mentions(struct db_conn *c, int64_t article_id, const struct l
 static int array_literals(const struct linked *l, size_t n, char **ids, char **counts)
 {
 	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+	char ibuf[24], cbuf[24];
 	size_t i;
 	int err = strbuf_addch(&a, '{') || strbuf_addch(&b, '{') ? -ENOMEM : 0;
 
-	for (i = 0; i < n && !err; i++)
-		if (strbuf_addf(&a, "%s%" PRId64, i ? "," : "", l[i].id) ||
-		    strbuf_addf(&b, "%s%d", i ? "," : "", l[i].count))
-			err = -ENOMEM;
+	for (i = 0; i < n && !err; i++) {
+		err = db_array_add(&a, db_i64(ibuf, l[i].id), i == 0);
+		if (!err)
+			err = db_array_add(&b, db_i64(cbuf, l[i].count), i == 0);
+	}
 	if (!err && (strbuf_addch(&a, '}') || strbuf_addch(&b, '}')))
 		err = -ENOMEM;
 	if (err) {
