@@ -59,7 +59,7 @@ $(BUILD)/newsd: $(MAIN_OBJ) $(LIB_OBJ)
 	@echo "  LD $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	@echo "  LD $@"
 	@$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS) -lcmocka
@@ -117,7 +117,7 @@ bench: deps
 	@NEWSD_BIN=$(abspath $(BUILD)/newsd) bench/run.sh
 
 FORMATTED = $(LIB_SRC) server/main.c $(HEADERS) $(UNIT_SRC) $(EVAL_SRC) bench/text_bench.c \
-	$(wildcard server/*/*.h tests/eval/*.h)
+	$(wildcard server/*/*.h tests/eval/*.h tests/unit/*.h)
 
 format:
 	clang-format -i $(FORMATTED)

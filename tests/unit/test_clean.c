@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,28 +58,6 @@ static void run_free(struct run *r)
 	free(r->agency);
 	free(r->source);
 	free(r->author);
-}
-
-static char *read_fixture(const char *name)
-{
-	char path[512];
-	FILE *f;
-	long n;
-	char *buf;
-
-	snprintf(path, sizeof(path), "tests/fixtures/articles/%s", name);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open fixture %s (run from the repository root)", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
 }
 
 static void expect_in(const char *body, const char *const *v)

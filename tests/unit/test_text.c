@@ -7,6 +7,8 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -18,29 +20,6 @@
 
 #define THREADS 4
 #define ROUNDS 25
-
-static char *read_fixture(const char *name)
-{
-	const char *dir = getenv("NEWSD_FIXTURES");
-	char path[512];
-	FILE *f;
-	long n;
-	char *buf;
-
-	snprintf(path, sizeof(path), "%s/%s", dir ? dir : "tests/fixtures/articles", name);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open fixture %s (run from the repository root)", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
 
 /* Run the pipeline on a fixture (HTML when the name ends in .html). */
 static void process_fixture(const char *name, struct text_doc *doc)
