@@ -64,13 +64,24 @@ struct text_input {
 #define TEXT_MINHASH_K 64
 #define TEXT_MINHASH_BANDS 16
 
-/* One entity found in the body: mentions grouped by normalised form. */
+/* One mention of an entity: its byte span in the body. */
+struct text_mention {
+	int start, end;
+};
+
+/* One entity found in the body: its mentions after in-document coreference
+ * ("M. Ouchakov" and "Ouchakov" join "Iouri Ouchakov"). */
 struct text_entity {
-	char *name;                 /* best surface form (the longest seen), owned */
-	char *key;                  /* normalised form used for grouping/linking, owned */
-	enum text_entity_kind kind; /* OTHER when no cue says better */
-	int count;                  /* number of mentions in the body */
-	int first_offset;           /* byte offset in body of the first mention */
+	char *name;                   /* best surface form (the fullest seen), owned */
+	char *key;                    /* text_normalize_key(name), owned */
+	enum text_entity_kind kind;   /* OTHER when nothing says better */
+	int count;                    /* number of mentions in the body */
+	int first_offset;             /* byte offset in body of the first mention */
+	struct text_mention *mentions; /* every mention, by start; owned */
+	size_t n_mentions;            /* == count */
+	char **forms;                 /* distinct normalised keys of the surface forms,
+	                               * name's key first: what linking looks up; owned */
+	size_t n_forms;
 };
 
 /* The pipeline's result. Every pointer is owned by the doc; text_doc_release()
