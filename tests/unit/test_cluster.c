@@ -1,0 +1,256 @@
+/* Online event clustering on hand-made article vectors: the scoring, the
+ * date window, determinism, eviction and story chaining. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cluster.h"
+
+#define MAXT 32
+
+/* An article made of words: term ids are the words' hashes. */
+struct art {
+	struct cluster_term t[MAXT];
+	struct cluster_entity e[8];
+	struct cluster_input in;
+};
+
+static uint32_t h(const char *w)
+{
+	uint32_t x = 2166136261u;
+
+	while (*w)
+		x = (x ^ (unsigned char)*w++) * 16777619u;
+	return x;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	const struct cluster_term *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* words: space separated; ents: entity ids ending with 0. */
+static void make(struct art *a, const char *words, const int64_t *ents, int32_t day)
+{
+	char buf[512], *save = NULL, *w;
+	size_t n = 0, i;
+
+	memset(a, 0, sizeof(*a));
+	strcpy(buf, words);
+	for (w = strtok_r(buf, " ", &save); w && n < MAXT; w = strtok_r(NULL, " ", &save)) {
+		uint32_t id = h(w);
+
+		for (i = 0; i < n && a->t[i].id != id; i++)
+			;
+		if (i < n) {
+			a->t[i].tf++;
+		} else {
+			a->t[n].id = id;
+			a->t[n++].tf = 1;
+		}
+	}
+	qsort(a->t, n, sizeof(a->t[0]), by_id);
+	a->in.terms = a->t;
+	a->in.n_terms = n;
+	for (i = 0; ents && ents[i]; i++)
+		a->e[i] = (struct cluster_entity){ents[i], 1};
+	a->in.entities = a->e;
+	a->in.n_entities = i;
+	a->in.day = day;
+}
+
+/* Background articles so that IDF tells rare words from common ones. */
+static void background(struct cluster *c)
+{
+	static const char *const common[] = {
+	        "the said government president minister week report people country official",
+	        "the said market people country official city police week",
+	        "the government president said report people week city",
+	        "the said minister official people country report",
+	};
+	struct art a;
+	int i;
+
+	for (i = 0; i < 40; i++) {
+		make(&a, common[i % 4], NULL, CLUSTER_NO_DAY);
+		assert_int_equal(cluster_observe(c, &a.in), 0);
+	}
+}
+
+/* Feed one article as the database layer does: observe, choose, add. */
+static int64_t feed(struct cluster *c, struct art *a, int64_t *next_id)
+{
+	struct cluster_choice ch;
+	int64_t id;
+
+	assert_int_equal(cluster_observe(c, &a->in), 0);
+	assert_int_equal(cluster_choose(c, &a->in, &ch), 0);
+	id = ch.event ? ch.event : (*next_id)++;
+	assert_int_equal(cluster_add(c, id, &a->in, 1), 0);
+	return id;
+}
+
+static const int64_t SUMMIT_ENTS[] = {101, 102, 103, 0}; /* two leaders, a city */
+
+static void test_same_happening_joins_other_stays_apart(void **state)
+{
+	struct cluster *c = cluster_new(NULL);
+	int64_t next = 1, e1, e2, e3;
+	struct art a;
+	static const int64_t quake_ents[] = {201, 0};
+
+	background(c);
+	make(&a, "summit leaders met geneva talks arms control the said", SUMMIT_ENTS, 20000);
+	e1 = feed(c, &a, &next);
+	make(&a, "geneva summit talks leaders arms treaty the president said", SUMMIT_ENTS, 20000);
+	e2 = feed(c, &a, &next);
+	make(&a, "earthquake magnitude killed rescue rubble the city people", quake_ents, 20000);
+	e3 = feed(c, &a, &next);
+	assert_int_equal(e1, e2);
+	assert_int_not_equal(e3, e1);
+	assert_int_equal(cluster_size(c), 2);
+	cluster_free(c);
+}
+
+static void test_entities_join_across_languages(void **state)
+{
+	struct cluster *c = cluster_new(NULL);
+	int64_t next = 1, e1, e2;
+	struct art a;
+
+	background(c);
+	make(&a, "summit leaders met geneva talks arms control", SUMMIT_ENTS, 20000);
+	e1 = feed(c, &a, &next);
+	/* Different words (another language), same linked entities and day. */
+	make(&a, "sommet dirigeants rencontre genève pourparlers armes", SUMMIT_ENTS, 20001);
+	e2 = feed(c, &a, &next);
+	assert_int_equal(e1, e2);
+	cluster_free(c);
+}
+
+static void test_date_window_splits_later_meeting_then_story(void **state)
+{
+	struct cluster *c = cluster_new(NULL);
+	int64_t next = 1, e1, e2;
+	struct art a;
+	int i;
+
+	background(c);
+	for (i = 0; i < 3; i++) {
+		make(&a, "summit leaders met geneva talks arms control", SUMMIT_ENTS, 20000);
+		e1 = feed(c, &a, &next);
+	}
+	/* Same people and topic a month later: a new event... */
+	make(&a, "summit leaders met geneva talks arms control", SUMMIT_ENTS, 20030);
+	e2 = feed(c, &a, &next);
+	assert_int_not_equal(e1, e2);
+	/* ...in the same story. */
+	assert_int_equal(cluster_story_candidate(c, e2), e1);
+	assert_true(cluster_event_similarity(c, e1, e2) > 0.5);
+	cluster_free(c);
+}
+
+static void test_one_shared_participant_is_not_a_story(void **state)
+{
+	struct cluster *c = cluster_new(NULL);
+	int64_t next = 1, e1, e2;
+	struct art a;
+	static const int64_t other[] = {101, 301, 0};
+
+	background(c);
+	make(&a, "summit leaders met geneva talks arms control", SUMMIT_ENTS, 20000);
+	e1 = feed(c, &a, &next);
+	make(&a, "football match final stadium goal fans", other, 20040);
+	e2 = feed(c, &a, &next);
+	assert_int_not_equal(e1, e2);
+	assert_int_equal(cluster_story_candidate(c, e2), 0);
+	cluster_free(c);
+}
+
+static void test_choice_is_pure_and_deterministic(void **state)
+{
+	struct cluster *c = cluster_new(NULL);
+	struct cluster_choice x, y;
+	int64_t next = 1;
+	struct art a;
+
+	background(c);
+	make(&a, "summit leaders met geneva talks arms control", SUMMIT_ENTS, 20000);
+	feed(c, &a, &next);
+	make(&a, "geneva summit talks leaders", SUMMIT_ENTS, 20001);
+	assert_int_equal(cluster_choose(c, &a.in, &x), 0);
+	assert_int_equal(cluster_choose(c, &a.in, &y), 0);
+	assert_int_equal(x.event, 1);
+	assert_int_equal(x.event, y.event);
+	assert_true(x.score == y.score);
+	assert_true(x.score >= 0.3 && x.score <= 1.0);
+	assert_true(x.cos > 0 && x.support == 1.0 && x.date_factor == 1.0);
+	assert_int_equal(cluster_size(c), 1);
+	cluster_free(c);
+}
+
+static void test_view_reload_and_eviction(void **state)
+{
+	struct cluster_params p;
+	struct cluster *c, *d;
+	struct cluster_input v;
+	struct cluster_choice ch;
+	int64_t next = 1, id;
+	struct art a;
+	char words[64];
+	int n, i;
+
+	cluster_params_default(&p);
+	p.max_events = 20;
+	c = cluster_new(&p);
+	background(c);
+	make(&a, "summit leaders met geneva talks arms control", SUMMIT_ENTS, 20000);
+	id = feed(c, &a, &next);
+	assert_int_equal(cluster_event_view(c, id, &v, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(v.day, 20000);
+	assert_int_equal(v.n_entities, 3);
+	/* Reload the aggregate into another instance: it scores the same. */
+	d = cluster_new(&p);
+	background(d);
+	assert_int_equal(cluster_observe(d, &a.in), 0);
+	assert_int_equal(cluster_add(d, id, &v, n), 0);
+	make(&a, "geneva summit talks leaders", SUMMIT_ENTS, 20001);
+	assert_int_equal(cluster_choose(d, &a.in, &ch), 0);
+	assert_int_equal(ch.event, id);
+	/* Unrelated events push the first one out of memory. */
+	for (i = 0; i < 40; i++) {
+		int64_t ents[] = {1000 + i, 0};
+
+		snprintf(words, sizeof(words), "topic%d word%d other%d", i, i, i);
+		make(&a, words, ents, 20100 + i * 10);
+		feed(c, &a, &next);
+	}
+	assert_true(cluster_size(c) <= 20);
+	assert_false(cluster_has(c, id));
+	cluster_free(c);
+	cluster_free(d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_same_happening_joins_other_stays_apart),
+	        cmocka_unit_test(test_entities_join_across_languages),
+	        cmocka_unit_test(test_date_window_splits_later_meeting_then_story),
+	        cmocka_unit_test(test_one_shared_participant_is_not_a_story),
+	        cmocka_unit_test(test_choice_is_pure_and_deterministic),
+	        cmocka_unit_test(test_view_reload_and_eviction),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
