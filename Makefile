@@ -16,7 +16,7 @@ CFLAGS += -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-pro
 	  -Wno-unused-parameter -Iinclude -MMD -MP
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-LDLIBS += $(PKG_LIBS) -lpthread -lm
+LDLIBS += $(PKG_LIBS) -lstemmer -lpthread -lm  # libstemmer ships no pkg-config file
 
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 ifeq ($(SANITIZER),asan)
@@ -68,6 +68,13 @@ $(BUILD)/eval/%: tests/eval/%.c tests/eval/eval.h $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	@echo "  LD $@"
 	@$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS)
+
+# Event-kind and role triggers are data (data/events/*.tsv), generated into C
+# (committed, so a tree without data/, as the Docker build's, uses it as is).
+server/text/evkind_data.c: $(wildcard data/events/kinds.tsv data/events/roles.tsv data/events/gen-kinds.awk)
+	@echo "  GEN $@"
+	@LC_ALL=C awk -f data/events/gen-kinds.awk data/events/kinds.tsv data/events/roles.tsv > $@.tmp
+	@mv $@.tmp $@
 
 deps:
 	@scripts/deps.sh

@@ -84,6 +84,55 @@ struct text_entity {
 	size_t n_forms;
 };
 
+/* ---- event features (issue 5): what event clustering consumes ---- */
+
+/* One stemmed term of an article: id is the 32-bit FNV-1a hash of the
+ * Snowball stem (UTF-8, lower case), stable across runs and machines; two
+ * stems with the same hash are one term (collisions accepted). tf counts the
+ * body's occurrences plus TEXT_TERM_TITLE_WEIGHT per title occurrence. */
+struct text_term {
+	uint32_t id;
+	float tf;
+};
+
+#define TEXT_MAX_TERMS 200       /* the highest-tf terms kept (ties: lower id) */
+#define TEXT_TERM_TITLE_WEIGHT 2 /* a title occurrence counts this many times */
+
+/* What kind of happening an article reports (data/events/kinds.tsv). */
+enum text_event_kind {
+	TEXT_EVENT_OTHER = 0,
+	TEXT_EVENT_MEETING,
+	TEXT_EVENT_VISIT,
+	TEXT_EVENT_CALL,
+	TEXT_EVENT_STATEMENT,
+	TEXT_EVENT_NEGOTIATION,
+	TEXT_EVENT_AGREEMENT,
+	TEXT_EVENT_ELECTION,
+	TEXT_EVENT_PROTEST,
+	TEXT_EVENT_ATTACK,
+	TEXT_EVENT_MILITARY,
+	TEXT_EVENT_DISASTER,
+	TEXT_EVENT_LEGAL,
+	TEXT_EVENT_ECONOMIC,
+	TEXT_EVENT_SPORTS,
+	TEXT_EVENT_HEALTH,
+	TEXT_EVENT_KINDS /* count */
+};
+
+/* A byte span in the doc's title (title true) or body; -1/-1 when none. */
+struct text_span {
+	int start, end;
+	bool title;
+};
+
+/* A participant's role where the text says it: span of the name as written
+ * in the body next to the trigger ("Poutine a reçu Trump": Poutine host,
+ * Trump guest). role: "host", "guest", "caller" or "callee" (static). */
+struct text_role {
+	int start, end;
+	const char *role;
+};
+
 /* The pipeline's result. Every pointer is owned by the doc; text_doc_release()
  * frees them all. A field the pipeline cannot determine stays NULL / 0. */
 struct text_doc {
@@ -108,6 +157,18 @@ struct text_doc {
 	int word_count;                   /* words in body */
 	struct text_entity *entities;     /* sorted by count desc, then first_offset */
 	size_t n_entities;
+	/* Event features (issue 5; docs/events.md). */
+	struct text_term *terms; /* stemmed term vector, by id; at most TEXT_MAX_TERMS */
+	size_t n_terms;
+	enum text_event_kind event_kind;      /* TEXT_EVENT_OTHER when no trigger */
+	double event_kind_score;              /* 0..1 confidence; 0 for OTHER */
+	struct text_span event_kind_evidence; /* the deciding trigger; -1/-1 when none */
+	struct text_day event_date;           /* what the article reports happened when */
+	enum text_precision event_date_precision;
+	struct text_span event_date_evidence; /* the date expression; -1/-1 from published_at */
+	const char *event_date_origin;        /* "text", "published" or NULL (static string) */
+	struct text_role *roles;              /* participant roles, by start; owned */
+	size_t n_roles;
 };
 
 #define TEXT_DOC_INIT ((struct text_doc){0})
@@ -142,5 +203,12 @@ double text_minhash_similarity(const uint32_t *a, const uint32_t *b);
 void text_minhash_bands(const uint32_t *sig, int64_t *bands);
 int text_hamming64(uint64_t a, uint64_t b);
 const char *text_entity_kind_name(enum text_entity_kind kind);
+/* "meeting", "visit", ..., "other" (static). */
+const char *text_event_kind_name(enum text_event_kind kind);
+/* TF-IDF cosine (0..1) of two term vectors sorted by id: weight of a term
+ * (1 + ln tf) * idf(id, ctx); idf NULL weighs every term 1. 0 when either
+ * vector is empty or has no weight. */
+double text_terms_cosine(const struct text_term *a, size_t na, const struct text_term *b, size_t nb,
+                         double (*idf)(uint32_t id, void *ctx), void *ctx);
 
 #endif

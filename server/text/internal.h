@@ -710,4 +710,73 @@ bool text_credit_line(const char *s, size_t len, unsigned words);
  * NULL; *alen gets the alias' length in s. */
 const char *text_credit_agency(const char *s, size_t len, size_t *alen);
 
+/* ---- event features (terms.c, evkind.c, evdate.c; docs/events.md) ---- */
+
+/* One word of the title or body (runs of text_is_wordchar: apostrophes and
+ * hyphens split), as the event stages see it. */
+struct text_tok {
+	int start, end; /* bytes in the title (TEXT_TOK_TITLE) or the body */
+	uint32_t key;   /* FNV-1a of the Snowball stem of the lower-cased word for a
+	                 * term, of the folded word otherwise */
+	uint32_t word;  /* FNV-1a of the folded word (text_fold) */
+	uint16_t para;  /* body paragraph (0 first; "\n\n" separates); title: 0 */
+	uint8_t flags;  /* TEXT_TOK_* */
+};
+
+#define TEXT_TOK_TITLE 1 /* in the title */
+#define TEXT_TOK_TERM 2  /* a term: no stopword, number or word of 1-2 letters */
+#define TEXT_TOK_SENT 4  /* opens a sentence (or the text, or a paragraph) */
+
+struct text_toks {
+	struct text_tok *v;
+	size_t n, cap;
+};
+
+#define TEXT_TOKS_INIT ((struct text_toks){0})
+
+/* The words of title (may be NULL) then body, stemmed with lang's Snowball
+ * stemmer (none when libstemmer lacks the language or lang is NULL). 0 or
+ * -ENOMEM; release *t in either case. */
+int text_event_tokens(const char *title, const char *body, const char *lang, struct text_toks *t);
+void text_event_tokens_release(struct text_toks *t);
+/* The term vector of the TEXT_TOK_TERM tokens (sorted by id, at most
+ * TEXT_MAX_TERMS; NULL when none). 0 or -ENOMEM. */
+int text_terms_build(const struct text_toks *t, struct text_term **out, size_t *n);
+
+/* Event kind, its confidence and evidence from the tokens. */
+void text_evkind_detect(const struct text_toks *t, const char *lang, enum text_event_kind *kind,
+                        double *score, struct text_span *evidence);
+/* Roles of the entity mentions next to a role trigger of the body ("X a reçu
+ * Y"). *out by start, NULL when none. 0 or -ENOMEM. */
+int text_evroles_detect(const struct text_toks *t, const char *body, const char *lang,
+                        const struct text_entity *ents, size_t n_ents,
+                        const struct text_date *dates, size_t n_dates, struct text_role **out,
+                        size_t *n);
+/* Happening date from doc's dates, title, publication date and kind
+ * evidence: sets doc->event_date*. 0 or -ENOMEM. */
+int text_evdate_detect(struct text_doc *doc);
+/* Every event feature of doc (after the date and entity stages): terms,
+ * kind, roles, date. 0 or -ENOMEM. */
+int text_event_features(struct text_doc *doc);
+
+/* Trigger tables generated from data/events/kinds.tsv and roles.tsv (evkind_data.c, by
+ * data/events/gen-kinds.awk). */
+struct text_evkind_row {
+	const char *kind;     /* text_event_kind_name() of the kind */
+	const char *lang;     /* ISO 639-1 */
+	float weight;         /* per occurrence, before the position weight */
+	const char *triggers; /* ", "-separated phrases; "=word": that folded word only */
+};
+
+struct text_evrole_row {
+	const char *before, *after; /* role of the name before / after the trigger, or NULL */
+	const char *lang;
+	const char *triggers;
+};
+
+extern const struct text_evkind_row text_evkind_rows[];
+extern const size_t text_evkind_n_rows;
+extern const struct text_evrole_row text_evrole_rows[];
+extern const size_t text_evrole_n_rows;
+
 #endif

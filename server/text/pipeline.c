@@ -1,7 +1,8 @@
 /* pipeline: text_process() runs the stages in order over one document.
  *
  *   validate -> (HTML -> text) -> NFC -> paragraphs -> boilerplate -> title
- *   -> body -> language -> entities -> content hash, SimHash, word count
+ *   -> body -> language -> entities -> event features (terms, kind, roles, date)
+ *   -> content hash, SimHash, word count
  *
  * Each stage owns its buffers and hands the next one a NUL-terminated string;
  * nothing here logs or does I/O.
@@ -59,6 +60,8 @@ void text_doc_release(struct text_doc *doc)
 	free(doc->agency);
 	free(doc->dates);
 	text_entities_free(doc->entities, doc->n_entities);
+	free(doc->terms);
+	free(doc->roles);
 	*doc = TEXT_DOC_INIT;
 }
 
@@ -321,6 +324,8 @@ int text_process(const struct text_input *in, struct text_doc *out, const char *
 		err = find_dates(in, &ps, out);
 	if (!err)
 		err = text_entities_extract(out->body, out->lang, &out->entities, &out->n_entities);
+	if (!err)
+		err = text_event_features(out);
 	if (err)
 		goto out;
 	sha256_hex(out->body, strlen(out->body), out->content_hash);
