@@ -3,6 +3,9 @@
  * Reported next to a baseline measured in the same run on the same bytes:
  * one UTF-8 validation pass (text_utf8_valid), the least any stage must do,
  * so the ratio says how many "reads of the input" the whole pipeline costs.
+ * Then the event-feature stages alone (terms, kind, roles, happening date:
+ * server/text/terms.c, evkind.c, evdate.c) on the processed documents, and
+ * the TF-IDF cosine of two term vectors.
  *
  *   text_bench [fixtures-dir] [seconds]
  */
@@ -13,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../server/text/internal.h" /* the event stages, timed alone */
 #include "text.h"
 
 struct input {
@@ -79,6 +83,87 @@ static size_t load(const char *dir, struct input *in, size_t max)
 	return n;
 }
 
+static double idf_one(uint32_t id, void *ctx)
+{
+	return 1.0 + (double)(id % 5);
+}
+
+/* The event stages again on each processed document, and the cosine of
+ * every pair of term vectors. pipe_us: the whole pipeline per 4 KB article;
+ * base: the baseline's bytes per second. */
+static void bench_events(const struct input *in, size_t n, const struct text_day *today,
+                         double seconds, double pipe_us, double base)
+{
+	struct text_doc *docs = calloc(n, sizeof(*docs));
+	size_t i, j, bytes = 0, pairs = 0;
+	double t0, t_ev, t_cos;
+	volatile double sink = 0;
+
+	if (!docs)
+		return;
+	for (i = 0; i < n; i++) {
+		struct text_input ti = {0};
+		const char *why;
+
+		if (in[i].html)
+			ti.html = in[i].data;
+		else
+			ti.text = in[i].data;
+		ti.today = today;
+		if (text_process(&ti, &docs[i], &why))
+			docs[i] = TEXT_DOC_INIT;
+	}
+	t0 = now();
+	do {
+		for (i = 0; i < n; i++) {
+			struct text_toks t = TEXT_TOKS_INIT;
+			struct text_term *terms = NULL;
+			struct text_role *roles = NULL;
+			size_t nt = 0, nr = 0;
+			struct text_doc *d = &docs[i];
+
+			if (!d->body)
+				continue;
+			if (!text_event_tokens(d->title, d->body, d->lang, &t) &&
+			    !text_terms_build(&t, &terms, &nt)) {
+				text_evkind_detect(&t, d->lang, &d->event_kind,
+				                   &d->event_kind_score, &d->event_kind_evidence);
+				if (!text_evroles_detect(&t, d->body, d->lang, d->entities,
+				                         d->n_entities, d->dates, d->n_dates,
+				                         &roles, &nr))
+					text_evdate_detect(d);
+			}
+			sink += (double)(nt + nr);
+			free(terms);
+			free(roles);
+			text_event_tokens_release(&t);
+			bytes += in[i].len;
+		}
+	} while (now() - t0 < seconds);
+	t_ev = now() - t0;
+	t0 = now();
+	do {
+		for (i = 0; i < n; i++)
+			for (j = i + 1; j < n; j++, pairs++)
+				sink += text_terms_cosine(docs[i].terms, docs[i].n_terms,
+				                          docs[j].terms, docs[j].n_terms, idf_one,
+				                          NULL);
+	} while (now() - t0 < seconds / 3);
+	t_cos = now() - t0;
+	printf("event features (terms, kind, roles, happening date), one core:\n");
+	printf("  %.0f us per 4 KB article = %.0f%% of the pipeline's %.0f us; "
+	       "%.0fx the baseline's time per byte\n",
+	       t_ev / ((double)bytes / 4096) * 1e6,
+	       100 * t_ev / ((double)bytes / 4096) * 1e6 / pipe_us, pipe_us,
+	       base / ((double)bytes / t_ev));
+	printf("  term-vector cosine: %.0f ns per pair (%zu pairs)\n", t_cos / (double)pairs * 1e9,
+	       pairs);
+	for (i = 0; i < n; i++)
+		text_doc_release(&docs[i]);
+	free(docs);
+	(void)sink;
+}
+
 int main(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : "tests/fixtures/articles";
@@ -131,6 +216,8 @@ int main(int argc, char **argv)
 	       ((double)base_bytes / t_base) / ((double)bytes / t_pipe));
 	printf("  per 4 KB article: %.0f us -> %.0f articles of 4 KB/s (target >= 2000)\n",
 	       t_pipe / ((double)bytes / 4096) * 1e6, (double)bytes / 4096 / t_pipe);
+	bench_events(in, n, &today, seconds / 3, t_pipe / ((double)bytes / 4096) * 1e6,
+	             (double)base_bytes / t_base);
 	for (i = 0; i < n; i++)
 		free(in[i].data);
 	text_shutdown();
