@@ -53,6 +53,7 @@ struct ptable {
 	uint32_t *skey;
 	int32_t *shead; /* first pattern + 1; 0: empty slot */
 	size_t mask;
+	uint64_t filter[1024]; /* bit (key & 0xffff): some pattern starts with key */
 };
 
 static struct {
@@ -180,6 +181,7 @@ static int index_table(struct ptable *pt)
 		int32_t *h = slot_of(pt, pt->v[i].keys[0]);
 
 		pt->skey[h - pt->shead] = pt->v[i].keys[0];
+		pt->filter[(pt->v[i].keys[0] & 0xffff) >> 6] |= 1ull << (pt->v[i].keys[0] & 63);
 		pt->v[i].next = *h - 1;
 		*h = (int32_t)i + 1;
 	}
@@ -273,9 +275,11 @@ static size_t match_at(const struct ptable *pt, const struct text_toks *t, size_
 
 	*len = 0;
 	for (q = 0; q < (probe[1] != probe[0] ? 2u : 1u); q++) {
-		int32_t *h = slot_of(pt, probe[q]);
-		int32_t e;
+		int32_t *h, e;
 
+		if (!(pt->filter[(probe[q] & 0xffff) >> 6] >> (probe[q] & 63) & 1))
+			continue;
+		h = slot_of(pt, probe[q]);
 		if (!h || !*h)
 			continue;
 		for (e = *h - 1; e >= 0; e = pt->v[e].next) {
