@@ -96,6 +96,8 @@ void api_article_get(void *app, const struct http_request *req, struct http_resp
 void api_entities_list(void *app, const struct http_request *req, struct http_response *res);
 void api_entity_get(void *app, const struct http_request *req, struct http_response *res);
 void api_entity_articles(void *app, const struct http_request *req, struct http_response *res);
+void api_entity_events(void *app, const struct http_request *req, struct http_response *res);
+void api_entity_merge(void *app, const struct http_request *req, struct http_response *res);
 void api_events_list(void *app, const struct http_request *req, struct http_response *res);
 void api_event_get(void *app, const struct http_request *req, struct http_response *res);
 void api_event_articles(void *app, const struct http_request *req, struct http_response *res);

@@ -84,6 +84,18 @@ struct db_date {
 	bool relative;
 };
 
+/* What linking needs of one entity of the doc (a text_entity), prepared by
+ * the caller: the keys to look up with their surface forms, and the mentions
+ * in characters (as clients index strings). */
+struct db_entity_in {
+	const char *const *forms;    /* normalised keys, the name's first */
+	const char *const *surfaces; /* forms[i] as first written in the body */
+	size_t n_forms;              /* >= 1 */
+	const int *spans;            /* start, end character offsets of each mention, by start */
+	size_t n_spans;              /* mentions (pairs in spans) */
+	int first_offset;            /* character offset of the first mention */
+};
+
 struct db_article_in {
 	const struct text_doc *doc;
 	const char *url;                 /* may be NULL */
@@ -94,6 +106,7 @@ struct db_article_in {
 	const char *published_precision; /* "day" | ... or NULL */
 	const struct db_date *dates;
 	size_t n_dates;
+	const struct db_entity_in *entities; /* doc->n_entities of them, in the doc's order */
 };
 /* Where a job item stands, so that its outcome commits with the article. */
 struct db_item_ref {
@@ -128,17 +141,35 @@ struct db_article_query {
 };
 int db_articles_list(struct db_conn *conn, const struct db_article_query *q, struct db_page *out);
 
-/* ---- entities ---- */
+/* ---- entities (server/db/entities.c) ---- */
+enum db_entity_sort {
+	DB_ENTITY_BY_MENTIONS = 0, /* mention_count desc, id desc */
+	DB_ENTITY_BY_RECENT,       /* last_seen desc (never seen last), id desc */
+	DB_ENTITY_BY_NAME,         /* name (in lang when given), id */
+};
 struct db_entity_query {
 	const char *prefix; /* normalised (text_normalize_key), may be NULL */
 	const char *kind;   /* may be NULL */
+	const char *lang;   /* only entities with a name in lang, named in it; may be NULL */
+	enum db_entity_sort sort;
 	struct db_after after;
 	int limit;
 };
-int db_entity_json(struct db_conn *conn, int64_t id, char **json_out);
+/* Entity reads answer -EXDEV with *moved_to set when id was merged into
+ * another entity (the live one at the end of the chain). */
+int db_entity_json(struct db_conn *conn, int64_t id, char **json_out, int64_t *moved_to);
 int db_entities_list(struct db_conn *conn, const struct db_entity_query *q, struct db_page *out);
 int db_entity_articles(struct db_conn *conn, int64_t id, const struct db_after *after, int limit,
-                       struct db_page *out);
+                       struct db_page *out, int64_t *moved_to);
+int db_entity_events(struct db_conn *conn, int64_t id, const struct db_after *after, int limit,
+                     struct db_page *out, int64_t *moved_to);
+/* Merge entity id into into, in one transaction (mentions, event
+ * participations, aliases, labels, counts, seen times, the qid when into has
+ * none; id then redirects to into). -ELOOP when id == into; -ENOENT when
+ * *which (id or into) does not exist; -EXDEV when *which was merged already,
+ * into *moved_to; -EEXIST when both have different qids. */
+int db_entity_merge(struct db_conn *conn, int64_t id, int64_t into, int64_t *which,
+                    int64_t *moved_to);
 
 /* ---- events ---- */
 struct db_event_query {

@@ -20,6 +20,8 @@ static const struct http_route routes[] = {
         {"GET", "/entities", api_entities_list},
         {"GET", "/entities/{id}", api_entity_get},
         {"GET", "/entities/{id}/articles", api_entity_articles},
+        {"GET", "/entities/{id}/events", api_entity_events},
+        {"POST", "/entities/{id}/merge", api_entity_merge},
         {"GET", "/events", api_events_list},
         {"GET", "/events/{id}", api_event_get},
         {"GET", "/events/{id}/articles", api_event_articles},

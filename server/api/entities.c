@@ -1,18 +1,87 @@
-/* /entities and /events: read-only lists and items. */
+/* /entities and /events: lists and items; merging entities. An entity
+ * merged into another answers 301 Moved Permanently to the same path under
+ * the target's id, with {"id": old, "merged_into": new}. */
 #include "api.h"
 #include "db.h"
+#include "strbuf.h"
 #include "text.h"
 
+#include <errno.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const ENTITY_PARAMS[] = {"q", "kind", "limit", "cursor", NULL};
+static const char *const ENTITY_PARAMS[] = {"q", "kind", "lang", "sort", "limit", "cursor", NULL};
 static const char *const EVENT_PARAMS[] = {"entity", "from", "to", "limit", "cursor", NULL};
+static const char *const NO_PARAMS[] = {NULL};
+static const char *const PAGE_PARAMS[] = {"limit", "cursor", NULL};
 
 static bool valid_kind(const char *k)
 {
 	return strcmp(k, "person") == 0 || strcmp(k, "location") == 0 ||
 	       strcmp(k, "organization") == 0 || strcmp(k, "other") == 0;
+}
+
+static bool valid_lang(const char *l)
+{
+	size_t i;
+
+	for (i = 0; l[i]; i++)
+		if (!((l[i] >= 'a' && l[i] <= 'z') || (l[i] >= 'A' && l[i] <= 'Z')))
+			return false;
+	return i >= 2 && i <= 3;
+}
+
+/* A letter or digit: ASCII alphanumerics, or any non-ASCII character. */
+static bool has_word_char(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80 || (*s >= '0' && *s <= '9') ||
+		    (*s >= 'a' && *s <= 'z'))
+			return true;
+	return false;
+}
+
+static void append_encoded(struct strbuf *sb, const char *s)
+{
+	static const char HEX[] = "0123456789ABCDEF";
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '_' || c == '.' || c == '~') {
+			strbuf_addch(sb, (char)c);
+		} else {
+			strbuf_addch(sb, '%');
+			strbuf_addch(sb, HEX[c >> 4]);
+			strbuf_addch(sb, HEX[c & 15]);
+		}
+	}
+}
+
+/* 301 to /entities/{to}{rest}, the query string kept. */
+static void redirect(const struct http_request *req, struct http_response *res, int64_t id,
+                     int64_t to, const char *rest)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char buf[64];
+	size_t i;
+
+	strbuf_addf(&sb, "/entities/%" PRId64 "%s", to, rest);
+	for (i = 0; i < req->n_params; i++) {
+		strbuf_addch(&sb, i ? '&' : '?');
+		append_encoded(&sb, req->params[i].key);
+		if (req->params[i].value) {
+			strbuf_addch(&sb, '=');
+			append_encoded(&sb, req->params[i].value);
+		}
+	}
+	snprintf(buf, sizeof(buf), "{\"id\":%" PRId64 ",\"merged_into\":%" PRId64 "}", id, to);
+	api_send_json(res, 301, strdup(buf));
+	res->location = strbuf_detach(&sb, NULL);
 }
 
 struct entities_read {
@@ -33,8 +102,9 @@ void api_entities_list(void *app_, const struct http_request *req, struct http_r
 	struct db_entity_query q = {0};
 	struct db_page page = {0};
 	struct entities_read r = {&q, &page};
-	const char *text;
-	char *prefix = NULL;
+	const char *text, *sort;
+	char *prefix = NULL, lang[4];
+	size_t i;
 	int has = 0, err;
 
 	if (api_check_params(req, res, ENTITY_PARAMS) || api_param_limit(req, res, &q.limit) ||
@@ -48,13 +118,37 @@ void api_entities_list(void *app_, const struct http_request *req, struct http_r
 		             "other");
 		return;
 	}
+	q.lang = api_param(req, "lang");
+	if (q.lang) {
+		if (!valid_lang(q.lang)) {
+			http_problem(res, 400,
+			             "parameter 'lang' must be a 2 or 3 letter language code");
+			return;
+		}
+		for (i = 0; q.lang[i]; i++)
+			lang[i] = (char)(q.lang[i] | 0x20);
+		lang[i] = '\0';
+		q.lang = lang;
+	}
+	sort = api_param(req, "sort");
+	if (!sort || strcmp(sort, "mentions") == 0) {
+		q.sort = DB_ENTITY_BY_MENTIONS;
+	} else if (strcmp(sort, "recent") == 0) {
+		q.sort = DB_ENTITY_BY_RECENT;
+	} else if (strcmp(sort, "name") == 0) {
+		q.sort = DB_ENTITY_BY_NAME;
+	} else {
+		http_problem(res, 400, "parameter 'sort' must be mentions, recent or name");
+		return;
+	}
 	if (api_param_text(req, res, "q", &text))
 		return;
 	if (text) {
 		/* Aliases are stored normalised; so is the prefix. */
 		prefix = text_normalize_key(text);
-		if (!prefix) {
-			http_problem(res, 400, "parameter 'q' is not valid UTF-8");
+		if (!prefix || !has_word_char(prefix)) {
+			free(prefix);
+			http_problem(res, 400, "parameter 'q' must hold a letter or a digit");
 			return;
 		}
 		q.prefix = prefix;
@@ -67,14 +161,151 @@ void api_entities_list(void *app_, const struct http_request *req, struct http_r
 		api_send_page(req, res, &page, "entities");
 }
 
+struct entity_read {
+	int64_t id, moved_to;
+	char *json;
+};
+
+static int read_entity(struct db_conn *conn, void *ctx)
+{
+	struct entity_read *r = ctx;
+
+	return db_entity_json(conn, r->id, &r->json, &r->moved_to);
+}
+
 void api_entity_get(void *app, const struct http_request *req, struct http_response *res)
 {
-	api_get_one(app, req, res, "entity", API_FROM_REPLICA, db_entity_json);
+	struct entity_read r = {0, 0, NULL};
+	int err;
+
+	if (api_check_params(req, res, NO_PARAMS) ||
+	    api_parse_id(req->path_args[0], "entity id", res, &r.id))
+		return;
+	err = api_read(app, API_FROM_REPLICA, read_entity, &r);
+	if (err == -EXDEV)
+		redirect(req, res, r.id, r.moved_to, "");
+	else if (err)
+		api_fail(res, err, "no entity with this id");
+	else
+		api_send_json(res, 200, r.json);
+}
+
+typedef int (*entity_list_fn)(struct db_conn *conn, int64_t id, const struct db_after *after,
+                              int limit, struct db_page *out, int64_t *moved_to);
+
+struct children_read {
+	entity_list_fn list;
+	int64_t id, moved_to;
+	struct db_after after;
+	int limit;
+	struct db_page *page;
+};
+
+static int read_children(struct db_conn *conn, void *ctx)
+{
+	struct children_read *r = ctx;
+
+	return r->list(conn, r->id, &r->after, r->limit, r->page, &r->moved_to);
+}
+
+/* GET /entities/{id}/<rest>: limit and cursor; 404, or 301 when merged. */
+static void entity_children(struct api_app *app, const struct http_request *req,
+                            struct http_response *res, const char *tag, const char *rest,
+                            entity_list_fn list)
+{
+	struct db_page page = {0};
+	struct children_read r = {list, 0, 0, {0}, 0, &page};
+	int has = 0, err;
+
+	if (api_check_params(req, res, PAGE_PARAMS) ||
+	    api_parse_id(req->path_args[0], "entity id", res, &r.id) ||
+	    api_param_limit(req, res, &r.limit) ||
+	    api_param_cursor(req, res, tag, &has, &r.after.k1, &r.after.k2))
+		return;
+	r.after.has = has;
+	err = api_read(app, API_FROM_REPLICA, read_children, &r);
+	if (err == -EXDEV)
+		redirect(req, res, r.id, r.moved_to, rest);
+	else if (err)
+		api_fail(res, err, "no entity with this id");
+	else
+		api_send_page(req, res, &page, tag);
 }
 
 void api_entity_articles(void *app, const struct http_request *req, struct http_response *res)
 {
-	api_list_children(app, req, res, "entity", "entity-articles", db_entity_articles);
+	entity_children(app, req, res, "entity-articles", "/articles", db_entity_articles);
+}
+
+void api_entity_events(void *app, const struct http_request *req, struct http_response *res)
+{
+	entity_children(app, req, res, "entity-events", "/events", db_entity_events);
+}
+
+/* POST /entities/{id}/merge {"into": id}: 200 with the target entity. */
+void api_entity_merge(void *app_, const struct http_request *req, struct http_response *res)
+{
+	struct api_app *app = app_;
+	struct db_conn *conn;
+	json_error_t jerr;
+	json_t *body = NULL, *into_v;
+	int64_t id, into, which = 0, moved_to = 0;
+	char *json = NULL;
+	int err;
+
+	if (api_check_params(req, res, NO_PARAMS) ||
+	    api_parse_id(req->path_args[0], "entity id", res, &id))
+		return;
+	body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!body || !json_is_object(body)) {
+		http_problem(res, 400, "the body must be a JSON object {\"into\": <entity id>}");
+		goto out;
+	}
+	into_v = json_object_get(body, "into");
+	if (json_object_size(body) != 1 || !into_v) {
+		http_problem(res, 400, "the body must be {\"into\": <entity id>} and nothing else");
+		goto out;
+	}
+	if (!json_is_integer(into_v) || json_integer_value(into_v) < 1) {
+		http_problem(res, 400, "field 'into' must be a positive integer entity id");
+		goto out;
+	}
+	into = json_integer_value(into_v);
+	if (into == id) {
+		http_problem(res, 409, "an entity cannot be merged into itself");
+		goto out;
+	}
+	conn = db_pool_acquire(app->pool);
+	if (!conn) {
+		http_problem(res, 503, "the database is unreachable");
+		goto out;
+	}
+	err = db_entity_merge(conn, id, into, &which, &moved_to);
+	if (!err)
+		err = db_entity_json(conn, into, &json, &moved_to);
+	db_pool_release(app->pool, conn);
+	switch (err) {
+	case 0:
+		api_send_json(res, 200, json);
+		break;
+	case -ENOENT:
+		http_problem(res, 404, "no entity with id %" PRId64, which);
+		break;
+	case -EXDEV:
+		http_problem(res, 409,
+		             "entity %" PRId64 " was already merged into entity %" PRId64
+		             "; merge into that one",
+		             which, moved_to);
+		break;
+	case -EEXIST:
+		http_problem(res, 409, "both entities have a different qid; they are not the same");
+		break;
+	default:
+		api_fail(res, err, "entity");
+		break;
+	}
+out:
+	json_decref(body);
 }
 
 struct events_read {

@@ -8,6 +8,7 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <stdlib.h>
 
 /* Shared field lists (compile-time literal concatenation, never runtime). */
 #define ARTICLE_SUMMARY_FIELDS                                                                     \
@@ -19,11 +20,6 @@
 	"a.word_count, 'content_hash', a.content_hash, 'duplicate_of', a.duplicate_of, "           \
 	"'event_id', a.event_id, 'author', a.author, 'canonical_url', a.canonical_url"
 #define ARTICLE_ROW "a.id, 0, json_build_object(" ARTICLE_SUMMARY_FIELDS ")::text"
-
-#define ENTITY_SUMMARY_FIELDS                                                                      \
-	"'id', e.id, 'name', e.name, 'kind', e.kind, 'external_id', e.external_id, "               \
-	"'article_count', e.article_count, 'mention_count', e.mention_count, 'first_seen', "       \
-	"newsd_iso(e.first_seen), 'last_seen', newsd_iso(e.last_seen)"
 
 #define EVENT_SUMMARY_FIELDS                                                                       \
 	"'id', v.id, 'title', v.title, 'kind', v.kind, 'date', v.event_date::text, "               \
@@ -41,9 +37,12 @@ static const struct db_stmt STMT_ARTICLE = {
         "ORDER BY ad.start_offset) FROM article_dates ad WHERE ad.article_id = a.id), '[]'::json), "
         "'entities', "
         "coalesce((SELECT json_agg(json_build_object('id', e.id, 'name', e.name, 'kind', e.kind, "
-        "'count', m.count) ORDER BY m.count DESC, e.id) FROM mentions m JOIN entities e ON e.id = "
-        "m.entity_id WHERE m.article_id = a.id), '[]'::json))::text FROM articles a WHERE a.id = "
-        "$1::bigint",
+        "'qid', e.qid, 'count', m.count, 'mentions', (SELECT coalesce(json_agg(json_build_object("
+        "'start', m.spans[i], 'end', m.spans[i + 1], 'text', substr(a.body, m.spans[i] + 1, "
+        "m.spans[i + 1] - m.spans[i])) ORDER BY i), '[]'::json) FROM generate_series(1, "
+        "coalesce(array_length(m.spans, 1), 0), 2) AS i)) ORDER BY m.count DESC, e.id) FROM "
+        "mentions m JOIN entities e ON e.id = m.entity_id WHERE m.article_id = a.id), "
+        "'[]'::json))::text FROM articles a WHERE a.id = $1::bigint",
         1};
 
 static const char SQL_ARTICLES[] =
@@ -59,26 +58,6 @@ static const char SQL_ARTICLES[] =
         "AND ($7::bigint IS NULL OR a.id < $7::bigint) "
         "AND ($9::boolean IS NULL OR $9::boolean OR a.duplicate_of IS NULL) "
         "ORDER BY a.id DESC LIMIT $8::int";
-
-static const struct db_stmt STMT_ENTITY = {
-        "entity_json",
-        "SELECT json_build_object(" ENTITY_SUMMARY_FIELDS ", 'aliases', coalesce((SELECT "
-        "json_agg(al.norm ORDER BY al.norm) FROM entity_aliases al WHERE al.entity_id = e.id), "
-        "'[]'::json))::text FROM entities e WHERE e.id = $1::bigint",
-        1};
-
-/* q matches the start of any word of any alias; LIKE's wildcards in the
- * (already normalised) text are escaped. */
-static const char SQL_ENTITIES[] =
-        "WITH p AS (SELECT replace(replace(replace($1, '\\', '\\\\'), '%', '\\%'), '_', "
-        "'\\_') AS esc) "
-        "SELECT e.mention_count, e.id, json_build_object(" ENTITY_SUMMARY_FIELDS ")::text "
-        "FROM entities e WHERE "
-        "($1::text IS NULL OR EXISTS (SELECT 1 FROM entity_aliases al, p WHERE al.entity_id = "
-        "e.id AND (al.norm LIKE p.esc || '%' OR al.norm LIKE '% ' || p.esc || '%'))) "
-        "AND ($2::text IS NULL OR e.kind = $2) "
-        "AND ($3::bigint IS NULL OR (e.mention_count, e.id) < ($3::bigint, $4::bigint)) "
-        "ORDER BY e.mention_count DESC, e.id DESC LIMIT $5::int";
 
 static const struct db_stmt STMT_ENTITY_ARTICLES = {
         "entity_articles",
@@ -113,8 +92,19 @@ static const struct db_stmt STMT_EVENT_ARTICLES = {
         "NULL OR a.id < $2::bigint) ORDER BY a.id DESC LIMIT $3::int",
         3};
 
+/* Events involving an entity, newest first (the keyset of GET /events). */
+static const struct db_stmt STMT_ENTITY_EVENTS = {
+        "entity_events",
+        "SELECT (extract(epoch FROM v.last_published) * 1000000)::bigint, v.id, "
+        "json_build_object(" EVENT_SUMMARY_FIELDS ")::text FROM event_entities ee JOIN events v ON "
+        "v.id = ee.event_id WHERE ee.entity_id = $1::bigint AND ($2::bigint IS NULL OR "
+        "((extract(epoch FROM v.last_published) * 1000000)::bigint, v.id) < ($2::bigint, "
+        "$4::bigint)) ORDER BY v.last_published DESC, v.id DESC LIMIT $3::int",
+        4};
+
+/* An entity's lists: no row is 404; a merged one redirects (-EXDEV). */
 static const struct db_stmt STMT_EXISTS_ENTITY = {
-        "entity_exists", "SELECT 1 FROM entities WHERE id = $1::bigint", 1};
+        "entity_exists", "SELECT merged_into FROM entities WHERE id = $1::bigint", 1};
 static const struct db_stmt STMT_EXISTS_EVENT = {"event_exists",
                                                  "SELECT 1 FROM events WHERE id = $1::bigint", 1};
 
@@ -131,13 +121,15 @@ static int page_from(struct db_conn *c, PGresult *res, int limit, const char *wh
 	return err;
 }
 
-/* A list under a parent (entity, event): 404 when the parent is missing. */
+/* A list under a parent (entity, event): 404 when the parent is missing,
+ * -EXDEV (*moved_to) when its first column is set (a merged entity). */
 static int child_page(struct db_conn *c, const struct db_stmt *exists, const struct db_stmt *list,
-                      int64_t id, const struct db_after *after, int limit, struct db_page *out)
+                      int64_t id, const struct db_after *after, int limit, struct db_page *out,
+                      int64_t *moved_to)
 {
-	char ibuf[24], abuf[24], lbuf[24];
-	const char *p[3] = {db_i64(ibuf, id), after->has ? db_i64(abuf, after->k1) : NULL,
-	                    db_i64(lbuf, limit + 1)};
+	char ibuf[24], abuf[24], lbuf[24], bbuf[24];
+	const char *p[4] = {db_i64(ibuf, id), after->has ? db_i64(abuf, after->k1) : NULL,
+	                    db_i64(lbuf, limit + 1), after->has ? db_i64(bbuf, after->k2) : NULL};
 	PGresult *res = db_exec(c, exists, p);
 	int err = 0;
 
@@ -145,6 +137,10 @@ static int child_page(struct db_conn *c, const struct db_stmt *exists, const str
 		err = db_error(c, res, exists->name);
 	else if (PQntuples(res) == 0)
 		err = -ENOENT;
+	else if (moved_to && !PQgetisnull(res, 0, 0)) {
+		*moved_to = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		err = -EXDEV;
+	}
 	PQclear(res);
 	if (err)
 		return err;
@@ -173,26 +169,18 @@ int db_articles_list(struct db_conn *conn, const struct db_article_query *q, str
 	                 out);
 }
 
-int db_entity_json(struct db_conn *conn, int64_t id, char **json_out)
-{
-	return db_fetch_json(conn, &STMT_ENTITY, id, json_out);
-}
-
-int db_entities_list(struct db_conn *conn, const struct db_entity_query *q, struct db_page *out)
-{
-	char k1buf[24], k2buf[24], lbuf[24];
-	const char *p[5] = {q->prefix, q->kind, q->after.has ? db_i64(k1buf, q->after.k1) : NULL,
-	                    q->after.has ? db_i64(k2buf, q->after.k2) : NULL,
-	                    db_i64(lbuf, q->limit + 1)};
-
-	return page_from(conn, db_exec_once(conn, SQL_ENTITIES, 5, p), q->limit, "list entities",
-	                 out);
-}
-
 int db_entity_articles(struct db_conn *conn, int64_t id, const struct db_after *after, int limit,
-                       struct db_page *out)
+                       struct db_page *out, int64_t *moved_to)
 {
-	return child_page(conn, &STMT_EXISTS_ENTITY, &STMT_ENTITY_ARTICLES, id, after, limit, out);
+	return child_page(conn, &STMT_EXISTS_ENTITY, &STMT_ENTITY_ARTICLES, id, after, limit, out,
+	                  moved_to);
+}
+
+int db_entity_events(struct db_conn *conn, int64_t id, const struct db_after *after, int limit,
+                     struct db_page *out, int64_t *moved_to)
+{
+	return child_page(conn, &STMT_EXISTS_ENTITY, &STMT_ENTITY_EVENTS, id, after, limit, out,
+	                  moved_to);
 }
 
 int db_event_json(struct db_conn *conn, int64_t id, char **json_out)
@@ -216,5 +204,6 @@ int db_events_list(struct db_conn *conn, const struct db_event_query *q, struct 
 int db_event_articles(struct db_conn *conn, int64_t id, const struct db_after *after, int limit,
                       struct db_page *out)
 {
-	return child_page(conn, &STMT_EXISTS_EVENT, &STMT_EVENT_ARTICLES, id, after, limit, out);
+	return child_page(conn, &STMT_EXISTS_EVENT, &STMT_EVENT_ARTICLES, id, after, limit, out,
+	                  NULL);
 }

@@ -176,7 +176,7 @@ test('search → article → event → entity', async () => {
 	await page.waitForURL(/#\/entity\/\d+$/);
 	assert.match(await heading(page), /^Olaf Scholz Person$/);
 	await settle(page);
-	assert.ok((await texts(page.locator('.aliases li'))).includes('olaf scholz'));
+	assert.ok((await texts(page.locator('.aliases li'))).includes('Olaf Scholz'));
 	const bars = await page.locator('.chart [aria-label$="article"], .chart [aria-label$="articles"]').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
 	assert.deepEqual(bars, ['Nov 2022: 1 article', 'Mar 2023: 2 articles'], 'the articles naming Scholz per month');
 	const cooc = await texts(page.locator('.cooc a.chip'));

@@ -1,5 +1,6 @@
 // GET /entities (prefix, case- and accent-insensitive search, kind), one
-// entity and its articles; events: clustering of two reports of one happening,
+// entity and its articles (tests/integration/entities.test.mjs covers issue 4's
+// linking, sorts, languages and merges); events: clustering of two reports of one happening,
 // GET /events filters, one event and its articles.
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
@@ -47,12 +48,12 @@ test('GET /entities?q= is a prefix search: "pout" finds Poutine, in any case', a
 	const wordStarts = (a, q) => fold(a).split(' ').some((w) => w.startsWith(q));
 	for (const e of await listAll('/entities?q=outine')) {
 		const full = await api('GET', `/entities/${e.id}`);
-		assert.ok(full.json.aliases.some((a) => wordStarts(a, 'outine')), `q=outine found ${e.name} (${full.json.aliases})`);
+		assert.ok(full.json.aliases.some((a) => wordStarts(a.name, 'outine')), `q=outine found ${e.name} (${JSON.stringify(full.json.aliases)})`);
 	}
 	// Every hit has an alias with a word that starts with the query.
 	for (const e of found) {
 		const full = await api('GET', `/entities/${e.id}`);
-		assert.ok(full.json.aliases.some((a) => wordStarts(a, 'pout')), `entity ${e.name}: an alias has a word starting with 'pout' (${full.json.aliases})`);
+		assert.ok(full.json.aliases.some((a) => wordStarts(a.name, 'pout')), `entity ${e.name}: an alias has a word starting with 'pout' (${JSON.stringify(full.json.aliases)})`);
 	}
 });
 
@@ -108,12 +109,12 @@ test('GET /entities/{id}: the list item plus aliases; counts and dates consisten
 	assert.equal(e.name, scholz.name);
 	assert.equal(e.kind, 'person');
 	assert.ok(e.aliases.length >= 1);
-	assert.ok(e.aliases.every((a) => a === a.toLowerCase()), `aliases are normalised: ${e.aliases}`);
-	assert.ok(e.aliases.some((a) => fold(a).includes('scholz')));
+	assert.ok(e.aliases.every((a) => a.name && (a.lang === null || /^[a-z]{2,3}$/.test(a.lang))), `aliases as written, with a language: ${JSON.stringify(e.aliases)}`);
+	assert.ok(e.aliases.some((a) => fold(a.name).includes('scholz')));
 	const listed = (await listAll('/entities')).find((x) => x.id === e.id);
-	const { aliases, ...summary } = e;
-	assert.deepEqual(listed, summary, 'the list item is the entity without aliases');
-	assert.ok(aliases);
+	const { aliases, names, coordinates, co_occurring, ...summary } = e;
+	assert.deepEqual(listed, summary, 'the list item is the entity without aliases, names, coordinates and co_occurring');
+	assert.ok(aliases && names && co_occurring && coordinates === null);
 	assert.ok(e.mention_count >= e.article_count, 'mentions >= articles');
 	assert.ok(Date.parse(e.first_seen) <= Date.parse(e.last_seen), 'first_seen <= last_seen');
 });

@@ -69,8 +69,8 @@ export async function entityPage({ root, id, signal }) {
 					['External id', e.external_id],
 				])),
 				h('section', { 'aria-labelledby': 'h-names' }, h('h2', { id: 'h-names' }, `Names (${e.aliases.length})`),
-					h('p', { class: 'muted small' }, 'Every alias that leads to this entity (normalised to lower case).'),
-					h('ul', { class: 'aliases' }, e.aliases.map((a) => h('li', {}, a)))),
+					h('p', { class: 'muted small' }, 'Every name that leads to this entity, as written.'),
+					h('ul', { class: 'aliases' }, e.aliases.map((a) => h('li', a.lang ? { lang: a.lang } : {}, a.name)))),
 				h('section', { 'aria-labelledby': 'h-cooc' }, h('h2', { id: 'h-cooc' }, 'Often with'), coocBox))));
 
 	let arts;
