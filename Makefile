@@ -17,6 +17,7 @@ CFLAGS += -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-pro
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDLIBS += $(PKG_LIBS) -lstemmer -lpthread -lm  # libstemmer ships no pkg-config file
+LDLIBS += -lbz2  # the knowledge-base importer reads .bz2 dumps; no pkg-config file either
 
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 ifeq ($(SANITIZER),asan)

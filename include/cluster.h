@@ -77,6 +77,9 @@ void cluster_df_total_set(struct cluster *c, uint64_t n_docs);
 uint64_t cluster_df_total(const struct cluster *c);
 /* Current document frequency of a term. */
 uint32_t cluster_df(const struct cluster *c, uint32_t term);
+/* Visit every term's document frequency (to save them), in no order. */
+void cluster_df_foreach(const struct cluster *c, void (*fn)(uint32_t term, uint32_t df, void *ctx),
+                        void *ctx);
 
 struct cluster_choice {
 	int64_t event;                    /* best event, or 0 when the article opens a new one */
@@ -110,6 +113,10 @@ double cluster_event_similarity(const struct cluster *c, int64_t a, int64_t b);
 /* The earlier in-memory event whose story event should join (most similar
  * above story_threshold, sharing at least two core participants), or 0. */
 int64_t cluster_story_candidate(const struct cluster *c, int64_t event);
+
+/* The event's core participants (its most mentioned entities, named by a
+ * good share of its articles), at most max; returns how many. */
+size_t cluster_event_core(const struct cluster *c, int64_t event, int64_t *out, size_t max);
 
 /* Events in memory. */
 size_t cluster_size(const struct cluster *c);

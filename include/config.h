@@ -12,6 +12,7 @@ enum config_command {
 	CONFIG_CMD_SERVE = 0, /* HTTP API and the ingestion worker in one process */
 	CONFIG_CMD_WORKER,    /* ingestion worker only */
 	CONFIG_CMD_MIGRATE,   /* apply migrations and exit */
+	CONFIG_CMD_KB,        /* knowledge base: `newsd kb import FILE` */
 	CONFIG_CMD_HELP,
 	CONFIG_CMD_VERSION,
 };
@@ -36,6 +37,7 @@ struct config {
 	char *langid_conf; /* empty: the system's exttextcat profiles */
 	char *web_dir;     /* the dashboard's static files; empty: none served */
 	char *cors_origin; /* Access-Control-Allow-Origin value; empty: no CORS */
+	char *kb_default;  /* default knowledge base loaded by migrate; empty: none */
 };
 
 /* Fill cfg from defaults, environment and argv. Returns 0, or -EINVAL after

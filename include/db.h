@@ -222,4 +222,45 @@ void db_pool_stats(struct db_pool *pool, int *size, int *in_use);
 /* Job items waiting and running, over every worker of the database. */
 int db_queue_depth(struct db_conn *conn, int64_t *queued, int64_t *running);
 
+/* ---- knowledge base (server/db/kb.c) ---- */
+/* One entity of a knowledge base, ready to upsert. key is the dump's id
+ * ("Q7747" or "newsd:..."); qid is key when it is a real QID, else NULL.
+ * country: ISO code when known, else country_qid is looked up among the
+ * entities (a country's row carries its own code). names: labels and
+ * aliases with their normalised form (text_normalize_key). */
+struct db_kb_name {
+	const char *lang;
+	const char *name;
+	const char *norm;
+	bool label;
+};
+struct db_kb_entity {
+	const char *key, *qid, *kind, *name, *norm, *description;
+	const char *country, *country_qid;
+	bool has_coord;
+	double lat, lon;
+	int notability;
+	const struct db_kb_name *names;
+	size_t n_names;
+};
+/* Entities gathered as parameter arrays until flushed in one statement (one
+ * transaction): upserted by qid (or by external_id = key without one), their
+ * labels replaced per language, their aliases added. */
+struct db_kb_batch;
+struct db_kb_batch *db_kb_batch_new(void);
+void db_kb_batch_free(struct db_kb_batch *b);
+int db_kb_batch_add(struct db_kb_batch *b, const struct db_kb_entity *e);
+size_t db_kb_batch_count(const struct db_kb_batch *b);
+/* Write and empty the batch; *upserted gets how many entities it wrote. */
+int db_kb_batch_flush(struct db_conn *conn, struct db_kb_batch *b, int64_t *upserted);
+/* Session advisory lock serialising imports (and the default base's load by
+ * concurrent migrations); unlock when done. */
+int db_kb_lock(struct db_conn *conn);
+void db_kb_unlock(struct db_conn *conn);
+/* Was (name, sha256) imported to the end before? */
+int db_kb_imported(struct db_conn *conn, const char *name, const char *sha256, bool *done);
+/* Record a finished import in kb_imports (updating an earlier run's row). */
+int db_kb_import_record(struct db_conn *conn, const char *name, const char *sha256,
+                        int64_t entities);
+
 #endif

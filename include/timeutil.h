@@ -28,5 +28,7 @@ void time_format_utc(int64_t epoch_ms, char *out);
 const char *time_precision_name(enum time_precision p);
 /* Days since 1970-01-01 of a proleptic Gregorian date. */
 int64_t time_days_from_civil(int year, unsigned month, unsigned day);
+/* The inverse: the civil date of a day number (days since 1970-01-01). */
+void time_civil_from_days(int64_t days, int *year, unsigned *month, unsigned *day);
 
 #endif

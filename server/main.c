@@ -4,6 +4,7 @@
 #include "db.h"
 #include "http.h"
 #include "ingest.h"
+#include "kb.h"
 #include "log.h"
 #include "text.h"
 
@@ -26,6 +27,8 @@ static int run_migrate(const struct config *cfg, struct db_pool *pool)
 		return -EIO;
 	err = db_migrate(conn, cfg->migrations_dir);
 	db_pool_release(pool, conn);
+	if (!err)
+		err = kb_load_default(pool, cfg->kb_default);
 	return err;
 }
 
@@ -45,6 +48,15 @@ static int check_schema(const struct config *cfg, struct db_pool *pool)
 		return -EAGAIN;
 	}
 	return err;
+}
+
+static size_t count_args(char **args)
+{
+	size_t n = 0;
+
+	while (args[n])
+		n++;
+	return n;
 }
 
 static int wait_for_signal(void)
@@ -99,11 +111,16 @@ int main(int argc, char **argv)
 	struct db_pool *pool = NULL;
 	enum log_level level;
 	sigset_t set;
-	int err;
+	char **kb_args = NULL;
+	int err, status = 0;
 
+	/* `newsd kb ...` takes its own arguments out before the common ones. */
+	if (kb_cli_split(&argc, argv, &kb_args))
+		return 2;
 	err = config_load(&cfg, argc, argv, stderr);
 	if (err) {
 		config_release(&cfg);
+		free(kb_args);
 		return 2;
 	}
 	if (cfg.command == CONFIG_CMD_HELP || cfg.command == CONFIG_CMD_VERSION) {
@@ -144,6 +161,9 @@ int main(int argc, char **argv)
 	case CONFIG_CMD_MIGRATE:
 		err = run_migrate(&cfg, pool);
 		break;
+	case CONFIG_CMD_KB:
+		status = kb_cli(pool, kb_args ? (int)count_args(kb_args) : 0, kb_args);
+		break;
 	case CONFIG_CMD_WORKER:
 		err = serve(&cfg, pool, false);
 		break;
@@ -155,7 +175,8 @@ out:
 	db_pool_free(pool);
 	text_shutdown();
 	config_release(&cfg);
+	free(kb_args);
 	if (err)
 		log_error("main: exiting: %s", strerror(-err));
-	return err ? 1 : 0;
+	return err ? 1 : status;
 }

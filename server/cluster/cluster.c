@@ -78,9 +78,9 @@ struct cluster {
 void cluster_params_default(struct cluster_params *p)
 {
 	*p = (struct cluster_params){
-	        .threshold = 0.30,
-	        .w_terms = 0.6,
-	        .w_entities = 0.4,
+	        .threshold = 0.15,
+	        .w_terms = 0.7,
+	        .w_entities = 0.3,
 	        .window_days = 7,
 	        .undated = 0.85,
 	        .story_threshold = 0.35,
@@ -181,6 +181,16 @@ uint32_t cluster_df(const struct cluster *c, uint32_t term)
 	const uint64_t *v = u64map_find(&c->df, term_key(term));
 
 	return v ? (uint32_t)*v : 0;
+}
+
+void cluster_df_foreach(const struct cluster *c, void (*fn)(uint32_t term, uint32_t df, void *ctx),
+                        void *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < c->df.cap; i++)
+		if (c->df.keys[i])
+			fn((uint32_t)(c->df.keys[i] >> 2), (uint32_t)c->df.vals[i], ctx);
 }
 
 /* Smoothed inverse document frequency: a term in every document still
@@ -766,6 +776,20 @@ static size_t core(const struct event *e, int64_t *out)
 		if (r[i].w >= CORE_SHARE * e->n_articles)
 			out[n++] = e->ents[r[i].i].id;
 	return n;
+}
+
+size_t cluster_event_core(const struct cluster *c, int64_t event, int64_t *out, size_t max)
+{
+	const struct event *e = event_of(c, event);
+	int64_t ids[CORE_MAX];
+	size_t n, i;
+
+	if (!e)
+		return 0;
+	n = core(e, ids);
+	for (i = 0; i < n && i < max; i++)
+		out[i] = ids[i];
+	return i;
 }
 
 static double centroid_cosine(const struct cluster *c, const struct event *a, const struct event *b)

@@ -55,6 +55,8 @@ static const struct option_def options[] = {
          "the dashboard's static files, served for GET outside the API; empty: none"},
         {"cors-origin", "NEWSD_CORS_ORIGIN", STR(cors_origin), "", 0, 0,
          "origin allowed to call the API from a browser (or *); empty: same origin only"},
+        {"kb-default", "NEWSD_KB_DEFAULT", STR(kb_default), "data/kb/default.json.gz", 0, 0,
+         "default knowledge base, loaded once per version by migrate; empty: none"},
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -101,6 +103,8 @@ static int parse_command(struct config *cfg, const char *word)
 		cfg->command = CONFIG_CMD_WORKER;
 	else if (strcmp(word, "migrate") == 0)
 		cfg->command = CONFIG_CMD_MIGRATE;
+	else if (strcmp(word, "kb") == 0)
+		cfg->command = CONFIG_CMD_KB;
 	else if (strcmp(word, "help") == 0)
 		cfg->command = CONFIG_CMD_HELP;
 	else
@@ -187,7 +191,7 @@ int config_load(struct config *cfg, int argc, char **argv, FILE *err)
 		return -EINVAL;
 	}
 	if ((cfg->command == CONFIG_CMD_SERVE || cfg->command == CONFIG_CMD_WORKER ||
-	     cfg->command == CONFIG_CMD_MIGRATE) &&
+	     cfg->command == CONFIG_CMD_MIGRATE || cfg->command == CONFIG_CMD_KB) &&
 	    !cfg->database_url[0]) {
 		fprintf(err, "newsd: DATABASE_URL (or --database-url) is required; `make run` "
 		             "starts a local PostgreSQL and sets it\n");
@@ -214,10 +218,12 @@ void config_print_help(FILE *out)
 {
 	size_t i;
 
-	fprintf(out, "usage: newsd [serve|worker|migrate] [--option=value ...]\n\n"
+	fprintf(out, "usage: newsd [serve|worker|migrate|kb] [--option=value ...]\n\n"
 	             "  serve    HTTP API plus ingestion worker (default)\n"
 	             "  worker   ingestion worker only\n"
-	             "  migrate  apply database migrations and exit\n\n"
+	             "  migrate  apply database migrations and exit\n"
+	             "  kb import FILE [--min-sitelinks N] [--langs en,fr,...|all]\n"
+	             "           import a knowledge base (Wikidata JSON dump: plain, .gz, .bz2)\n\n"
 	             "options (flag, environment variable, default):\n");
 	for (i = 0; i < N_OPTIONS; i++)
 		fprintf(out, "  --%-17s %-22s %-12s %s\n", options[i].flag, options[i].env,

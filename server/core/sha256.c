@@ -120,3 +120,62 @@ void sha256_hex(const void *data, size_t len, char out[SHA256_HEX_LEN + 1])
 	}
 	out[SHA256_HEX_LEN] = '\0';
 }
+
+void sha256_init(struct sha256_ctx *ctx)
+{
+	static const uint32_t h0[8] = {
+	        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+	        0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+	};
+
+	memcpy(ctx->h, h0, sizeof(h0));
+	ctx->used = 0;
+	ctx->total = 0;
+}
+
+void sha256_update(struct sha256_ctx *ctx, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	size_t take;
+
+	ctx->total += len;
+	if (ctx->used) {
+		take = 64 - ctx->used < len ? 64 - ctx->used : len;
+		memcpy(ctx->block + ctx->used, p, take);
+		ctx->used += take;
+		p += take;
+		len -= take;
+		if (ctx->used < 64)
+			return;
+		compress(ctx->h, ctx->block);
+		ctx->used = 0;
+	}
+	for (; len >= 64; p += 64, len -= 64)
+		compress(ctx->h, p);
+	memcpy(ctx->block, p, len);
+	ctx->used = len;
+}
+
+void sha256_final_hex(struct sha256_ctx *ctx, char out[SHA256_HEX_LEN + 1])
+{
+	static const char hex[] = "0123456789abcdef";
+	uint64_t bits = ctx->total * 8;
+	uint8_t tail[128], digest[SHA256_DIGEST_LEN];
+	size_t tail_len = ctx->used < 56 ? 64 : 128, i;
+
+	memset(tail, 0, sizeof(tail));
+	memcpy(tail, ctx->block, ctx->used);
+	tail[ctx->used] = 0x80;
+	for (i = 0; i < 8; i++)
+		tail[tail_len - 1 - i] = (uint8_t)(bits >> (8 * i));
+	compress(ctx->h, tail);
+	if (tail_len == 128)
+		compress(ctx->h, tail + 64);
+	for (i = 0; i < 8; i++)
+		store_be32(digest + 4 * i, ctx->h[i]);
+	for (i = 0; i < SHA256_DIGEST_LEN; i++) {
+		out[2 * i] = hex[digest[i] >> 4];
+		out[2 * i + 1] = hex[digest[i] & 0xf];
+	}
+	out[SHA256_HEX_LEN] = '\0';
+}

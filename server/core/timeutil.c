@@ -18,7 +18,7 @@ int64_t time_days_from_civil(int year, unsigned month, unsigned day)
 	return era * 146097 + (int64_t)doe - 719468;
 }
 
-static void civil_from_days(int64_t z, int *year, unsigned *month, unsigned *day)
+void time_civil_from_days(int64_t z, int *year, unsigned *month, unsigned *day)
 {
 	int64_t era, y;
 	unsigned doe, yoe, doy, mp;
@@ -158,7 +158,7 @@ void time_format_utc(int64_t epoch_ms, char *out)
 		rem += 86400000;
 		days--;
 	}
-	civil_from_days(days, &year, &month, &day);
+	time_civil_from_days(days, &year, &month, &day);
 	secs = (int)(rem / 1000);
 	ms = (int)(rem % 1000);
 	if (ms)

@@ -1,0 +1,116 @@
+/* An article's event features: stored with the article by the worker, read
+ * back by the clustering leader (server/db/cluster.c). */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cluster.h"
+#include "internal.h"
+#include "strbuf.h"
+#include "text.h"
+
+/* The pipeline's term vector is the clustering's input as is. */
+_Static_assert(sizeof(struct text_term) == sizeof(struct cluster_term) &&
+                       offsetof(struct text_term, tf) == offsetof(struct cluster_term, tf),
+               "text_term and cluster_term must share their layout");
+
+static const struct db_stmt STMT_FEATURES = {
+        "article_features",
+        "UPDATE articles SET terms = decode($2, 'hex'), event_kind = $3, event_kind_score = "
+        "$4::real, event_kind_start = $5::int, event_kind_end = $6::int, event_kind_in_title = "
+        "$7::boolean, happened_on = $8::date, happened_precision = $9, happened_origin = $10, "
+        "happened_start = $11::int, happened_end = $12::int WHERE id = $1::bigint",
+        12};
+
+/* A role goes to the entity one of whose mentions overlaps its span. */
+static const struct db_stmt STMT_ROLES = {
+        "article_roles_insert",
+        "INSERT INTO article_roles (article_id, entity_id, role, start_offset, end_offset) "
+        "SELECT DISTINCT ON (r.s) $1::bigint, m.entity_id, r.role, r.s, r.e FROM "
+        "unnest($2::int[], $3::int[], $4::text[]) AS r(s, e, role) JOIN mentions m ON "
+        "m.article_id = $1::bigint AND EXISTS (SELECT 1 FROM generate_subscripts(m.spans, 1) AS "
+        "i WHERE i % 2 = 1 AND m.spans[i] < r.e AND m.spans[i + 1] > r.s) ORDER BY r.s, "
+        "m.entity_id ON CONFLICT DO NOTHING",
+        4};
+
+static const char *int_or_null(char *buf, int v)
+{
+	return v < 0 ? NULL : db_i64(buf, v);
+}
+
+static int insert_roles(struct db_conn *c, const char *article, const struct db_features *f)
+{
+	struct strbuf a[3];
+	char buf[24];
+	size_t i, k;
+	int err = 0;
+	PGresult *res;
+
+	for (k = 0; k < 3; k++) {
+		strbuf_init(&a[k]);
+		if (!err)
+			err = strbuf_addch(&a[k], '{');
+	}
+	for (i = 0; i < f->n_roles && !err; i++) {
+		err = db_array_add(&a[0], db_i64(buf, f->roles[i].start), i == 0);
+		if (!err)
+			err = db_array_add(&a[1], db_i64(buf, f->roles[i].end), i == 0);
+		if (!err)
+			err = db_array_add(&a[2], f->roles[i].role, i == 0);
+	}
+	for (k = 0; k < 3 && !err; k++)
+		err = strbuf_addch(&a[k], '}');
+	if (!err) {
+		const char *p[4] = {article, a[0].buf, a[1].buf, a[2].buf};
+
+		res = db_exec(c, &STMT_ROLES, p);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK)
+			err = db_error(c, res, STMT_ROLES.name);
+		PQclear(res);
+	}
+	for (k = 0; k < 3; k++)
+		strbuf_release(&a[k]);
+	return err;
+}
+
+int db_features_insert(struct db_conn *c, int64_t article_id, const struct text_doc *doc,
+                       const struct db_features *f)
+{
+	struct strbuf hex;
+	char abuf[24], sbuf[32], b1[24], b2[24], b3[24], b4[24];
+	PGresult *res;
+	int err;
+
+	if (!f)
+		return 0;
+	strbuf_init(&hex);
+	err = db_terms_hex((const struct cluster_term *)doc->terms, doc->n_terms, &hex);
+	if (!err) {
+		const char *p[12] = {db_i64(abuf, article_id),
+		                     hex.buf ? hex.buf : "",
+		                     f->kind,
+		                     NULL,
+		                     int_or_null(b1, f->kind_start),
+		                     int_or_null(b2, f->kind_end),
+		                     f->kind ? (f->kind_in_title ? "t" : "f") : NULL,
+		                     f->happened_on,
+		                     f->happened_on ? f->happened_precision : NULL,
+		                     f->happened_on ? f->happened_origin : NULL,
+		                     int_or_null(b3, f->happened_start),
+		                     int_or_null(b4, f->happened_end)};
+
+		if (f->kind) {
+			snprintf(sbuf, sizeof(sbuf), "%.4f", f->kind_score);
+			p[3] = sbuf;
+		}
+		res = db_exec(c, &STMT_FEATURES, p);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK)
+			err = db_error(c, res, STMT_FEATURES.name);
+		PQclear(res);
+	}
+	strbuf_release(&hex);
+	if (!err && f->n_roles)
+		err = insert_roles(c, abuf, f);
+	return err;
+}

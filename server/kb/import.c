@@ -1,0 +1,549 @@
+/* Streaming import of a Wikidata-format dump: raw bytes (hashed as read) ->
+ * gzip or bzip2 decompression -> lines -> kb_parse_line -> batches of
+ * entities written by db_kb_batch_flush, one statement (one transaction)
+ * each. Memory holds one read chunk, the longest line so far and one batch. */
+#include "db.h"
+#include "kb.h"
+#include "log.h"
+#include "sha256.h"
+#include "text.h"
+
+#include <bzlib.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <zlib.h>
+
+#define CHUNK (256 * 1024)
+#define MAX_LINE (256u * 1024 * 1024) /* longer lines are counted malformed */
+#define MAX_WARNINGS 10
+
+enum codec { CODEC_PLAIN, CODEC_GZIP, CODEC_BZIP2 };
+
+struct reader {
+	FILE *f;
+	enum codec codec;
+	z_stream z;
+	bz_stream bz;
+	bool z_init, bz_init, eof;
+	unsigned char in[CHUNK];
+	size_t in_len;
+	char *buf; /* decompressed bytes not yet split into lines */
+	size_t len, off, alloc;
+	struct sha256_ctx sha;
+	int64_t raw_bytes;
+};
+
+static int read_raw(struct reader *r)
+{
+	size_t n = fread(r->in, 1, sizeof(r->in), r->f);
+
+	if (n == 0 && ferror(r->f))
+		return -EIO;
+	sha256_update(&r->sha, r->in, n);
+	r->raw_bytes += (int64_t)n;
+	r->in_len = n;
+	return 0;
+}
+
+static int reader_open(struct reader *r, const char *path)
+{
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	sha256_init(&r->sha);
+	r->f = fopen(path, "rb");
+	if (!r->f)
+		return -errno;
+	err = read_raw(r);
+	if (err)
+		return err;
+	if (r->in_len >= 2 && r->in[0] == 0x1f && r->in[1] == 0x8b) {
+		r->codec = CODEC_GZIP;
+		/* 15 + 32: zlib or gzip header, told automatically. */
+		if (inflateInit2(&r->z, 15 + 32) != Z_OK)
+			return -ENOMEM;
+		r->z_init = true;
+		r->z.next_in = r->in;
+		r->z.avail_in = (uInt)r->in_len;
+	} else if (r->in_len >= 3 && memcmp(r->in, "BZh", 3) == 0) {
+		r->codec = CODEC_BZIP2;
+		if (BZ2_bzDecompressInit(&r->bz, 0, 0) != BZ_OK)
+			return -ENOMEM;
+		r->bz_init = true;
+		r->bz.next_in = (char *)r->in;
+		r->bz.avail_in = (unsigned)r->in_len;
+	}
+	return 0;
+}
+
+static void reader_close(struct reader *r)
+{
+	if (r->z_init)
+		inflateEnd(&r->z);
+	if (r->bz_init)
+		BZ2_bzDecompressEnd(&r->bz);
+	if (r->f)
+		fclose(r->f);
+	free(r->buf);
+}
+
+/* Room for at least CHUNK more decompressed bytes after buf[len], moving the
+ * unread bytes to the front. */
+static int reader_room(struct reader *r)
+{
+	char *grown;
+
+	if (r->off) {
+		memmove(r->buf, r->buf + r->off, r->len - r->off);
+		r->len -= r->off;
+		r->off = 0;
+	}
+	if (r->alloc - r->len >= CHUNK)
+		return 0;
+	grown = realloc(r->buf, r->alloc + 2 * CHUNK);
+	if (!grown)
+		return -ENOMEM;
+	r->buf = grown;
+	r->alloc += 2 * CHUNK;
+	return 0;
+}
+
+/* Decompress (or copy) more bytes into buf; sets eof at the end of input.
+ * Concatenated gzip members and bzip2 streams (parallel compressors, the
+ * Wikidata dumps' multistream) are read one after the other. */
+static int reader_fill(struct reader *r)
+{
+	size_t room;
+	int rc, err = reader_room(r);
+
+	if (err)
+		return err;
+	room = r->alloc - r->len;
+	for (;;) {
+		if (r->in_len == 0 || (r->codec == CODEC_GZIP && r->z.avail_in == 0) ||
+		    (r->codec == CODEC_BZIP2 && r->bz.avail_in == 0)) {
+			if (r->codec != CODEC_PLAIN || r->in_len == 0) {
+				err = read_raw(r);
+				if (err)
+					return err;
+				if (r->in_len == 0) {
+					r->eof = true;
+					return 0;
+				}
+			}
+			r->z.next_in = r->in;
+			r->z.avail_in = (uInt)r->in_len;
+			r->bz.next_in = (char *)r->in;
+			r->bz.avail_in = (unsigned)r->in_len;
+		}
+		switch (r->codec) {
+		case CODEC_PLAIN: {
+			size_t n = r->in_len < room ? r->in_len : room;
+
+			memcpy(r->buf + r->len, r->in, n);
+			r->len += n;
+			memmove(r->in, r->in + n, r->in_len - n);
+			r->in_len -= n;
+			return 0;
+		}
+		case CODEC_GZIP:
+			r->z.next_out = (unsigned char *)r->buf + r->len;
+			r->z.avail_out = (uInt)room;
+			rc = inflate(&r->z, Z_NO_FLUSH);
+			r->len += room - r->z.avail_out;
+			if (rc == Z_STREAM_END) {
+				if (inflateReset(&r->z) != Z_OK)
+					return -EIO;
+			} else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+				return -EILSEQ;
+			}
+			break;
+		case CODEC_BZIP2:
+			r->bz.next_out = r->buf + r->len;
+			r->bz.avail_out = (unsigned)room;
+			rc = BZ2_bzDecompress(&r->bz);
+			r->len += room - r->bz.avail_out;
+			if (rc == BZ_STREAM_END) {
+				/* The rest of this chunk starts the next stream. */
+				char *next = r->bz.next_in;
+				unsigned left = r->bz.avail_in;
+
+				BZ2_bzDecompressEnd(&r->bz);
+				r->bz_init = false;
+				memset(&r->bz, 0, sizeof(r->bz));
+				if (BZ2_bzDecompressInit(&r->bz, 0, 0) != BZ_OK)
+					return -ENOMEM;
+				r->bz_init = true;
+				r->bz.next_in = next;
+				r->bz.avail_in = left;
+			} else if (rc != BZ_OK) {
+				return -EILSEQ;
+			}
+			break;
+		}
+		if (r->alloc - r->len < room)
+			return 0; /* got something */
+	}
+}
+
+/* The next line (without its newline) in *line and *n; 1 at the end. A line
+ * longer than MAX_LINE comes back with *n = 0 and *too_long set. */
+static int reader_line(struct reader *r, const char **line, size_t *n, bool *too_long)
+{
+	char *nl;
+	size_t scanned = 0;
+	int err;
+
+	*too_long = false;
+	for (;;) {
+		nl = memchr(r->buf + r->off + scanned, '\n', r->len - r->off - scanned);
+		if (nl) {
+			*line = r->buf + r->off;
+			*n = (size_t)(nl - *line);
+			r->off += *n + 1;
+			return 0;
+		}
+		scanned = r->len - r->off;
+		if (r->eof) {
+			if (!scanned)
+				return 1;
+			*line = r->buf + r->off;
+			*n = scanned;
+			r->off = r->len;
+			return 0;
+		}
+		if (scanned > MAX_LINE) {
+			/* Drop it up to its newline. */
+			*too_long = true;
+			r->off = r->len = 0;
+			scanned = 0;
+			do {
+				err = reader_fill(r);
+				if (err)
+					return err;
+				nl = memchr(r->buf, '\n', r->len);
+				if (!nl)
+					r->len = 0;
+			} while (!nl && !r->eof);
+			if (nl)
+				r->off = (size_t)(nl - r->buf) + 1;
+			*line = r->buf;
+			*n = 0;
+			return 0;
+		}
+		/* reader_fill moves the unread bytes to the front: scanned holds. */
+		err = reader_fill(r);
+		if (err)
+			return err;
+	}
+}
+
+/* Countries' codes learnt from this dump's P297 claims (a few hundred). */
+struct country_map {
+	char (*ids)[24];
+	char (*iso)[3];
+	size_t n, alloc;
+};
+
+static void country_learn(struct country_map *m, const char *id, const char *iso)
+{
+	void *grown;
+	size_t i;
+
+	if (strlen(id) >= sizeof(m->ids[0]))
+		return;
+	for (i = 0; i < m->n; i++)
+		if (strcmp(m->ids[i], id) == 0)
+			return;
+	if (m->n == m->alloc) {
+		m->alloc = m->alloc ? 2 * m->alloc : 256;
+		grown = realloc(m->ids, m->alloc * sizeof(m->ids[0]));
+		if (!grown)
+			return; /* only a missed shortcut: SQL looks it up */
+		m->ids = grown;
+		grown = realloc(m->iso, m->alloc * sizeof(m->iso[0]));
+		if (!grown)
+			return;
+		m->iso = grown;
+	}
+	snprintf(m->ids[m->n], sizeof(m->ids[0]), "%s", id);
+	memcpy(m->iso[m->n], iso, 3);
+	m->n++;
+}
+
+static const char *country_find(const struct country_map *m, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		if (strcmp(m->ids[i], id) == 0)
+			return m->iso[i];
+	return NULL;
+}
+
+static bool is_qid(const char *id)
+{
+	const char *p;
+
+	if (id[0] != 'Q' || !id[1])
+		return false;
+	for (p = id + 1; *p; p++)
+		if (*p < '0' || *p > '9')
+			return false;
+	return true;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Add e to the batch with its normalised names. */
+static int batch_entity(struct db_kb_batch *b, struct country_map *cm, const struct kb_entity *e)
+{
+	static const char COUNTRY_PREFIX[] = "newsd:country:";
+	struct db_kb_name *names = calloc(e->n_names ? e->n_names : 1, sizeof(*names));
+	struct db_kb_entity de = {0};
+	char *norm = NULL, cc[3] = {0};
+	size_t i, k = 0;
+	int err = 0;
+
+	if (!names)
+		return -ENOMEM;
+	for (i = 0; i < e->n_names; i++) {
+		char *nn = text_normalize_key(e->names[i].value);
+
+		if (!nn || !*nn) {
+			free(nn);
+			continue;
+		}
+		names[k++] = (struct db_kb_name){.lang = e->names[i].lang,
+		                                 .name = e->names[i].value,
+		                                 .norm = nn,
+		                                 .label = e->names[i].label};
+	}
+	norm = text_normalize_key(e->name);
+	if (!norm || !*norm) {
+		err = 1; /* nothing to find it by */
+		goto out;
+	}
+	if (e->iso2[0]) {
+		memcpy(cc, e->iso2, 3);
+		country_learn(cm, e->id, e->iso2);
+	} else if (e->country_id) {
+		const char *known = country_find(cm, e->country_id);
+
+		if (known)
+			memcpy(cc, known, 3);
+		else if (strncmp(e->country_id, COUNTRY_PREFIX, sizeof(COUNTRY_PREFIX) - 1) == 0 &&
+		         strlen(e->country_id) == sizeof(COUNTRY_PREFIX) + 1)
+			memcpy(cc, e->country_id + sizeof(COUNTRY_PREFIX) - 1, 3);
+	}
+	de.key = e->id;
+	de.qid = is_qid(e->id) ? e->id : NULL;
+	de.kind = e->kind;
+	de.name = e->name;
+	de.norm = norm;
+	de.description = e->description;
+	de.country = cc[0] ? cc : NULL;
+	de.country_qid = !cc[0] && e->country_id && is_qid(e->country_id) ? e->country_id : NULL;
+	de.has_coord = e->has_coord;
+	de.lat = e->lat;
+	de.lon = e->lon;
+	de.notability = e->notability;
+	de.names = names;
+	de.n_names = k;
+	err = db_kb_batch_add(b, &de);
+out:
+	for (i = 0; i < k; i++)
+		free((char *)names[i].norm);
+	free(names);
+	free(norm);
+	return err;
+}
+
+static int flush(struct db_pool *pool, struct db_kb_batch *b, struct kb_stats *st)
+{
+	struct db_conn *conn;
+	int64_t n = 0;
+	int err;
+
+	if (!db_kb_batch_count(b))
+		return 0;
+	conn = db_pool_acquire(pool);
+	if (!conn)
+		return -EIO;
+	err = db_kb_batch_flush(conn, b, &n);
+	db_pool_release(pool, conn);
+	st->entities += n;
+	return err;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+static int import_stream(struct db_pool *pool, struct reader *r, const struct kb_import_opts *o,
+                         struct kb_stats *st)
+{
+	struct db_kb_batch *b = db_kb_batch_new();
+	struct country_map cm = {0};
+	struct kb_entity e;
+	size_t batch = o->batch ? o->batch : 1000, n = 0;
+	const char *line = NULL;
+	double t0 = now_s(), last = t0, t;
+	bool too_long;
+	int err = 0, rc;
+
+	if (!b)
+		return -ENOMEM;
+	while (!err) {
+		rc = reader_line(r, &line, &n, &too_long);
+		if (rc == 1)
+			break;
+		if (rc < 0) {
+			err = rc;
+			break;
+		}
+		st->lines++;
+		rc = too_long ? -EINVAL : kb_parse_line(line, n, &o->filter, &e);
+		if (rc == -EINVAL) {
+			if (!st->malformed)
+				st->first_malformed_line = st->lines;
+			if (++st->malformed <= MAX_WARNINGS)
+				log_warn("kb: line %" PRId64 ": %s", st->lines,
+				         too_long ? "longer than 256 MiB" : "not a JSON entity");
+			continue;
+		}
+		if (rc < 0) {
+			err = rc;
+			break;
+		}
+		if (rc == 1) {
+			st->skipped++;
+			continue;
+		}
+		rc = batch_entity(b, &cm, &e);
+		kb_entity_release(&e);
+		if (rc == 1)
+			st->skipped++;
+		else if (rc < 0)
+			err = rc;
+		if (!err && db_kb_batch_count(b) >= batch)
+			err = flush(pool, b, st);
+		if (o->progress && (st->lines & 1023) == 0 && (t = now_s()) - last >= 2.0) {
+			last = t;
+			fprintf(o->progress,
+			        "kb: %" PRId64 " lines, %" PRId64 " entities, %.1f MB read, %.0f "
+			        "entities/s\n",
+			        st->lines, st->entities, (double)r->raw_bytes / 1e6,
+			        (double)st->entities / (t - t0));
+			fflush(o->progress);
+		}
+	}
+	if (!err)
+		err = flush(pool, b, st);
+	db_kb_batch_free(b);
+	free(cm.ids);
+	free(cm.iso);
+	return err;
+}
+
+int kb_import_file(struct db_pool *pool, const char *path, const struct kb_import_opts *opts,
+                   struct kb_stats *stats)
+{
+	struct reader *r = malloc(sizeof(*r));
+	struct db_conn *lock = NULL;
+	const char *name = opts->name ? opts->name : base_name(path);
+	double t0 = now_s(), dt;
+	int err;
+
+	memset(stats, 0, sizeof(*stats));
+	if (!r)
+		return -ENOMEM;
+	err = reader_open(r, path);
+	if (err) {
+		log_error("kb: cannot read '%s': %s", path, strerror(-err));
+		goto out;
+	}
+	/* One import at a time per database, on a connection of its own. */
+	lock = db_pool_acquire(pool);
+	if (!lock) {
+		err = -EIO;
+		goto out;
+	}
+	err = db_kb_lock(lock);
+	if (err) {
+		db_pool_release(pool, lock);
+		lock = NULL;
+		goto out;
+	}
+	if (opts->only_once) {
+		/* Hash the whole file first: the default base is small. */
+		struct sha256_ctx sha;
+		unsigned char *buf = malloc(CHUNK);
+		size_t n;
+		bool done = false;
+		FILE *f = fopen(path, "rb");
+
+		if (!f || !buf) {
+			err = f ? -ENOMEM : -errno;
+			free(buf);
+			if (f)
+				fclose(f);
+			goto out;
+		}
+		sha256_init(&sha);
+		while ((n = fread(buf, 1, CHUNK, f)) > 0)
+			sha256_update(&sha, buf, n);
+		fclose(f);
+		free(buf);
+		sha256_final_hex(&sha, stats->sha256);
+		err = db_kb_imported(lock, name, stats->sha256, &done);
+		if (err || done) {
+			stats->already = done;
+			goto out;
+		}
+	}
+	err = import_stream(pool, r, opts, stats);
+	if (err == -EILSEQ) {
+		log_error("kb: '%s': corrupt compressed data after %" PRId64 " lines", path,
+		          stats->lines);
+		err = -EIO;
+	} else if (err == -EIO && ferror(r->f)) {
+		log_error("kb: '%s': read error after %" PRId64 " lines", path, stats->lines);
+	}
+	if (err)
+		goto out;
+	sha256_final_hex(&r->sha, stats->sha256);
+	err = db_kb_import_record(lock, name, stats->sha256, stats->entities);
+	if (err)
+		goto out;
+	dt = now_s() - t0;
+	if (opts->progress)
+		fprintf(opts->progress,
+		        "kb: imported '%s': %" PRId64 " entities from %" PRId64 " lines (%" PRId64
+		        " skipped, %" PRId64 " malformed) in %.2f s, %.0f entities/s\n",
+		        name, stats->entities, stats->lines, stats->skipped, stats->malformed, dt,
+		        dt > 0 ? (double)stats->entities / dt : 0.0);
+	if (opts->progress && stats->malformed)
+		fprintf(opts->progress, "kb: the first malformed line is line %" PRId64 "\n",
+		        stats->first_malformed_line);
+out:
+	if (lock) {
+		db_kb_unlock(lock);
+		db_pool_release(pool, lock);
+	}
+	reader_close(r);
+	free(r);
+	return err;
+}
