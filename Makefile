@@ -46,6 +46,7 @@ help:
 	@echo "make asan         the same tests on an AddressSanitizer + UBSan build (leaks fail)"
 	@echo "make bench        benchmarks (figures as ratios against baselines measured in the same run)"
 	@echo "make eval         quality figures of each pipeline stage on ../shared/corpora"
+	@echo "make ner-model    retrain the entity tagger (server/text/ner_model.c) from ../shared/corpora"
 	@echo "make build        compile build/default/newsd only"
 	@echo "make format       clang-format every C file; make format-check only checks"
 
@@ -118,6 +119,19 @@ $(BUILD)/bench/text_bench: bench/text_bench.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	@echo "  LD $@"
 	@$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS)
+
+# The entity tagger's model (server/text/ner_model.c) and gazetteer
+# (server/text/ner_gaz.c), retrained from $(CORPORA)/ner/europeana-fr, data/ner/own
+# and data/kb/gazetteer.tsv (data/ner/README.md). Building never needs this.
+$(BUILD)/tools/ner_train: tools/ner_train.c tools/ner_corpus.h server/text/ner.h $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LD $@"
+	@$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS)
+
+.PHONY: ner-model
+ner-model:
+	@$(MAKE) --no-print-directory $(BUILD)/tools/ner_train
+	@$(BUILD)/tools/ner_train --corpora $(CORPORA)
 
 bench: deps
 	@$(MAKE) --no-print-directory build $(BUILD)/bench/text_bench

@@ -1,588 +1,328 @@
-/* entities: capitalised-name mentions, grouped per article.
+/* entities: named entities of a clean body, with in-document coreference.
  *
- * The foundation tagger; a later issue brings a statistical one. Two passes:
+ * 1. Tokens (ner.c: ner_tokenize): words with byte spans; elisions split off
+ *    the front ("l'Élysée" -> "l'" + "Élysée"), an English possessive off
+ *    the back ("Trump's"), the dot of an initial or a known abbreviation
+ *    kept with its word ("M.", "F."); flags for case, sentence start, line
+ *    break, quotes, headline (a sentence mostly in capitals); classes from
+ *    lexicon.c's hand lists (title "président", "Minister", "M."; place
+ *    preposition "à", "in", "nach"; article; organisation word "ministère",
+ *    "Bank"; name particle "de", "von"; stopword of the article's language;
+ *    calendar word); gazetteer bits (data/kb/gazetteer.tsv, embedded by
+ *    ner_gaz.c: the token belongs to a known person, place or organisation
+ *    name, and the longest known name starting at a capitalised token); and
+ *    two document-level flags: the same word also appears in lower case, or
+ *    capitalised away from a sentence start, elsewhere in the text.
  *
- * 1. tokenize(): words with their byte spans and flags: capitalised,
- *    sentence-initial, "glued" (only spaces since the previous word, no
- *    punctuation), acronym. French/Italian elisions are split off the front
- *    ("l'Élysée" -> "Élysée"), an English possessive off the back ("Trump's"),
- *    and the dot of an abbreviation or initial ("M.", "F.") stays with its word
- *    so that it neither ends the sentence nor breaks a name. Lower-case words
- *    go into a hash set (rule d below).
- * 2. Names: a run of glued capitalised words, which may hold up to two
- *    lower-case particles between capitalised words ("Charles de Gaulle",
- *    "Ursula von der Leyen"). Then, in add_name():
- *    - leading title words are dropped and mark a person ("M.", "President");
- *      at a sentence start leading function words are dropped too ("Le
- *      Kremlin" -> "Kremlin"), but not elsewhere ("Marine Le Pen");
- *    - a title inside the run, followed by capitalised words only, ends a job
- *      description: "Transport Minister Sanne Bakker" -> person "Sanne Bakker"
- *      (but "Junta General del Principado" stays whole);
- *    - an organisation word followed by two or more capitalised words splits
- *      the run: "du Kremlin Iouri Ouchakov" -> "Kremlin", "Iouri Ouchakov".
+ * 2. Tagging (ner.c: ner_tag): an averaged perceptron over BIO tags (B-PER,
+ *    I-PER, B-LOC, I-LOC, B-ORG, I-ORG, O), decoded greedily left to right
+ *    with the two previous tags as features and the BIO constraint (I-X only
+ *    after B-X or I-X). About forty hashed features per token (2^18 rows of
+ *    int16, one column per tag): the word itself, its shape ("Xx", "X.",
+ *    "d"), suffixes and prefix, the neighbours' words, shapes and classes,
+ *    the capitalisation pattern of the window, the flags and gazetteer bits
+ *    above. The model (ner_model.c) is trained by tools/ner_train.c
+ *    (`make ner-model`) on French newspapers only (see data/ner/README.md for
+ *    the sets and their licences) plus the project's own sentences in
+ *    several languages; word identity was dropped from a quarter of the
+ *    training tokens so that the language-neutral features carry weight and
+ *    the model transfers to English, German, Spanish and Italian.
  *
- * Mentions are grouped by text_normalize_key(); a one-word group joins the
- * multi-word group whose last word it is ("Poutine" -> "Vladimir Poutine")
- * when exactly one such group exists. One-word groups left alone are then
- * dropped when (a) shorter than two letters, (b) a function word or a title
- * ("Présidents"), (c) only ever seen at a sentence start without a cue, where
- * the capital proves nothing ("Hundreds", "Qualifié"), (d) seen in lower case
- * elsewhere in the text, or (e) in German, where every noun is capitalised,
- * neither an acronym nor preceded by a person or place cue.
+ * 3. Rules on the tagged spans: leading titles, articles and elisions are
+ *    trimmed ("le président Emmanuel Macron" -> "Emmanuel Macron") and make
+ *    the mention a person when a title was there; a span made only of
+ *    stopwords, calendar words or titles, or of fewer than two letters, is
+ *    dropped; an acronym defined in parentheses right after its long form
+ *    ("l'Organisation du traité de l'Atlantique nord (OTAN)", matched by
+ *    initials, skipping function words) makes the long form one
+ *    organisation mention, the acronym another of the same entity.
  *
- * Kind: organisation when a word says so (text_lex_is_org_word); else person
- * when preceded by a title at least as often as by a place preposition; else
- * location when preceded by one ("à", "in", "nach", possibly with an
- * article: "à la Maison Blanche"); else other.
+ * 4. Coreference: mentions with the same text_normalize_key() form one
+ *    group; a group whose words are the last words of exactly one longer
+ *    person group joins it ("Trump", "M. Trump" -> "Donald Trump";
+ *    "Le Pen" -> "Marine Le Pen"); when two or more longer people end that
+ *    way ("Iouri Ouchakov" and "Vladimir Ouchakov"), the short form is not
+ *    guessed: it stays its own entity. An acronym joins its long form only
+ *    where the text defines it; otherwise "OTAN" is its own entity.
+ *
+ * An entity's name is its fullest surface form (most words, then most bytes,
+ * then first seen); key = text_normalize_key(name); forms are the distinct
+ * keys of all its mentions, the name's first; kind is the majority of its
+ * mentions' tags (a title cue counts for a person). Entities are sorted by
+ * mention count, then first offset, and capped at TEXT_MAX_ENTITIES.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+#include "ner.h"
 
-#define TOK_CAP 0x01   /* first letter (after an elision) is upper case */
-#define TOK_SENT 0x02  /* first word of a sentence */
-#define TOK_GLUED 0x04 /* only spaces between it and the previous word */
-#define TOK_ACRO 0x08  /* two or more letters, all upper case */
-#define TOK_DOT 0x10   /* abbreviation or initial; its '.' is inside end */
-
-#define MAX_NAME_WORDS 8
-#define FOLD_MAX 64
-
-struct tok {
-	uint32_t start; /* first byte */
-	uint32_t name;  /* first byte after an elided article, else start */
-	uint32_t end;   /* one past the last byte kept */
-	uint8_t flags;
+struct mention {
+	uint32_t start, end; /* bytes */
+	uint32_t a, b;       /* first and last token */
+	char *key;           /* text_normalize_key of the surface, owned */
+	int votes[NER_TYPES];
+	unsigned words;
+	int group; /* index into groups */
 };
 
-struct toks {
-	struct tok *v;
+struct group {
+	const char *key; /* borrowed from its first mention */
+	unsigned words;
+	int votes[NER_TYPES];
+	int parent; /* union-find */
+	bool acronym;
+};
+
+struct mentions {
+	struct mention *v;
 	size_t n, alloc;
 };
 
-/* Hash set of 64-bit hashes (0 = empty slot). */
-struct hset {
-	uint64_t *v;
-	size_t cap, n;
-};
-
-struct ent {
-	char *key;
-	char *name; /* longest surface form */
-	size_t name_len;
-	int count, first_offset;
-	int person, place; /* cue votes */
-	bool org, acronym, cued;
-	bool mid;        /* seen at least once away from a sentence start */
-	int merged_into; /* -1, or the index of the group it joined */
-};
-
-struct ents {
-	struct ent *v;
-	size_t n, alloc;
-	int *slots; /* open addressing over v by key, -1 = empty */
-	size_t cap;
-};
-
-static uint64_t fnv1a(const char *s, size_t n)
+static int push_mention(struct mentions *ms, const struct mention *m)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h ? h : 1;
-}
-
-static int hset_add(struct hset *s, uint64_t h)
-{
-	size_t i;
-
-	if (2 * (s->n + 1) > s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 256, j;
-		uint64_t *v = calloc(cap, sizeof(*v));
+	if (ms->n == ms->alloc) {
+		size_t alloc = ms->alloc ? 2 * ms->alloc : 64;
+		struct mention *v = realloc(ms->v, alloc * sizeof(*v));
 
 		if (!v)
 			return -ENOMEM;
-		for (j = 0; j < s->cap; j++) {
-			if (!s->v[j])
-				continue;
-			for (i = s->v[j] & (cap - 1); v[i]; i = (i + 1) & (cap - 1))
-				;
-			v[i] = s->v[j];
-		}
-		free(s->v);
-		s->v = v;
-		s->cap = cap;
+		ms->v = v;
+		ms->alloc = alloc;
 	}
-	for (i = h & (s->cap - 1); s->v[i]; i = (i + 1) & (s->cap - 1))
-		if (s->v[i] == h)
-			return 0;
-	s->v[i] = h;
-	s->n++;
+	ms->v[ms->n++] = *m;
 	return 0;
 }
 
-static bool hset_has(const struct hset *s, uint64_t h)
+static bool tok_has_letter2(const struct ner_doc *d, const struct ner_tok *t)
 {
-	size_t i;
-
-	if (!s->cap)
-		return false;
-	for (i = h & (s->cap - 1); s->v[i]; i = (i + 1) & (s->cap - 1))
-		if (s->v[i] == h)
-			return true;
-	return false;
+	return (t->flags & NT_WORD) && !(t->flags & NT_DIGIT) && t->flen >= 2;
 }
 
-/* ---- pass 1: words ---- */
-
-/* Folded form of a word, without its elision or abbreviation dot. */
-static const char *fold_tok(const char *body, const struct tok *t, char *buf)
+/* A token that can start or end a name. */
+static bool name_edge(const struct ner_tok *t)
 {
-	size_t end = t->end;
-
-	if (t->flags & TOK_DOT)
-		end--;
-	text_fold(body + t->name, end - t->name, buf, FOLD_MAX);
-	return buf;
+	return (t->flags & (NT_CAP | NT_DIGIT)) && !(t->flags & (NT_ELIDED | NT_POSS));
 }
 
-static int push_tok(struct toks *tv, struct tok t)
+/* Trim and check tokens a..b of type ty, then record the mention. */
+static int add_span(struct mentions *ms, const struct ner_doc *d, size_t a, size_t b, int ty)
 {
-	if (tv->n == tv->alloc) {
-		size_t alloc = tv->alloc ? tv->alloc * 2 : 256;
-		struct tok *v = realloc(tv->v, alloc * sizeof(*v));
+	struct mention m = {0};
+	bool title = false, content = false;
+	size_t k;
+	char *surface;
 
-		if (!v)
-			return -ENOMEM;
-		tv->v = v;
-		tv->alloc = alloc;
-	}
-	tv->v[tv->n++] = t;
-	return 0;
-}
-
-static bool is_apostrophe(int32_t cp)
-{
-	return cp == '\'' || cp == 0x2019;
-}
-
-static bool opens_quote(int32_t cp)
-{
-	return cp == '"' || cp == 0xab || cp == 0x201c || cp == 0x201e || cp == 0x2018;
-}
-
-/* Letters of s[0..len): how many, and whether all are upper case. */
-static unsigned count_letters(const char *s, size_t len, bool *all_upper)
-{
-	unsigned letters = 0;
-	size_t i = 0;
-
-	*all_upper = true;
-	while (i < len) {
-		int32_t cp;
-
-		i += (size_t)utf8_next(s + i, &cp);
-		if (text_is_letter(cp)) {
-			letters++;
-			*all_upper &= text_is_upper(cp);
-		}
-	}
-	return letters;
-}
-
-/* Scan the word starting at i into t; returns the index after it. */
-static size_t scan_word(const char *body, size_t len, size_t i, struct tok *t)
-{
-	char f[FOLD_MAX];
-	size_t j = i, name = i, end;
-	int32_t cp, first;
-	unsigned letters;
-	bool all_upper;
-
-	while (j < len) {
-		int n = utf8_next(body + j, &cp);
-		int32_t next;
-
-		if (text_is_wordchar(cp)) {
-			j += (size_t)n;
-			continue;
-		}
-		if (!text_is_joiner(cp) || j + (size_t)n >= len)
-			break;
-		utf8_next(body + j + (size_t)n, &next);
-		if (!text_is_wordchar(next))
-			break;
-		if (is_apostrophe(cp) && name == i) {
-			text_fold(body + i, j - i, f, sizeof(f));
-			if (text_lex_is_elision(f))
-				name = j + (size_t)n;
-		}
-		j += (size_t)n;
-	}
-	end = j;
-	/* English possessive: "Trump's" -> "Trump". */
-	if (end - name > 2 && (body[end - 1] == 's' || body[end - 1] == 'S')) {
-		if (body[end - 2] == '\'')
-			end -= 2;
-		else if (end - name > 4 && !memcmp(body + end - 4, "\xe2\x80\x99", 3))
-			end -= 4;
-	}
-	letters = count_letters(body + name, end - name, &all_upper);
-	utf8_next(body + name, &first);
-	*t = (struct tok){.start = (uint32_t)i, .name = (uint32_t)name, .end = (uint32_t)end};
-	if (text_is_upper(first))
-		t->flags |= TOK_CAP;
-	if (letters >= 2 && all_upper)
-		t->flags |= TOK_ACRO;
-	if (j < len && body[j] == '.' && end == j && (t->flags & TOK_CAP)) {
-		text_fold(body + name, end - name, f, sizeof(f));
-		if ((letters == 1 && all_upper && end - name <= 2) || text_lex_is_abbrev(f)) {
-			t->flags |= TOK_DOT;
-			t->end = (uint32_t)(++j);
-		}
-	}
-	return j;
-}
-
-static int tokenize(const char *body, size_t len, struct toks *tv, struct hset *lower)
-{
-	size_t i = 0;
-	bool sent = true, glued = false;
-	int err = 0;
-
-	while (i < len && !err) {
-		int32_t cp;
-		int n = utf8_next(body + i, &cp);
-		struct tok t;
-
-		if (text_is_wordchar(cp)) {
-			i = scan_word(body, len, i, &t);
-			if (sent)
-				t.flags |= TOK_SENT;
-			if (glued)
-				t.flags |= TOK_GLUED;
-			err = push_tok(tv, t);
-			if (!err && !(t.flags & TOK_CAP) && text_is_letter(cp)) {
-				char f[FOLD_MAX];
-				size_t fl = text_fold(body + t.name, t.end - t.name, f, sizeof(f));
-
-				err = hset_add(lower, fnv1a(f, fl));
-			}
-			sent = false;
-			glued = true;
-			continue;
-		}
-		if (cp != ' ') {
-			glued = false;
-			if (text_is_newline(cp) || cp == '.' || cp == '!' || cp == '?' ||
-			    cp == 0x2026 || opens_quote(cp))
-				sent = true;
-		}
-		i += (size_t)n;
-	}
-	return err;
-}
-
-/* ---- pass 2: names ---- */
-
-static bool has_flag(const struct toks *tv, size_t k, uint8_t flag)
-{
-	return k < tv->n && (tv->v[k].flags & flag);
-}
-
-/* Last word index of the name starting at capitalised word k. Particles:
- * "der"/"den" only after "von"/"van" ("von der Leyen"), and no German "des"
- * ("Angaben des Ministeriums" is no name). */
-static size_t extend_name(const char *body, const struct toks *tv, size_t k, const char *lang)
-{
-	bool german = lang && !strcmp(lang, "de");
-	size_t end = k, j = k + 1;
-
-	while (j - k < MAX_NAME_WORDS && has_flag(tv, j, TOK_GLUED)) {
-		size_t p = j;
-		bool after_von = false;
-
-		if (tv->v[j].flags & TOK_CAP) {
-			end = j++;
-			continue;
-		}
-		while (p < j + 2 && has_flag(tv, p, TOK_GLUED) && !has_flag(tv, p, TOK_CAP)) {
-			char f[FOLD_MAX];
-
-			fold_tok(body, &tv->v[p], f);
-			if (!text_lex_is_particle(f) ||
-			    ((!strcmp(f, "der") || !strcmp(f, "den")) && !after_von) ||
-			    (german && !strcmp(f, "des")))
-				break;
-			after_von = !strcmp(f, "von") || !strcmp(f, "van");
-			p++;
-		}
-		if (p == j || !has_flag(tv, p, TOK_GLUED) || !has_flag(tv, p, TOK_CAP))
-			break;
-		end = p;
-		j = p + 1;
-	}
-	return end;
-}
-
-static bool tok_is_place_prep(const char *body, const struct tok *t)
-{
-	char f[FOLD_MAX];
-
-	return text_lex_is_place_prep(body + t->start, t->end - t->start, fold_tok(body, t, f));
-}
-
-/* Cues from the words right before name word a: a title (person), or a place
- * preposition, possibly followed by an article ("à la Maison Blanche"). */
-static void cues_before(const char *body, const struct toks *tv, size_t a, int *person, int *place)
-{
-	const struct tok *t = &tv->v[a], *prev = a ? &tv->v[a - 1] : NULL;
-	char f[FOLD_MAX];
-
-	if (!prev || !(t->flags & TOK_GLUED))
-		return;
-	if (text_lex_is_title(fold_tok(body, prev, f)))
-		(*person)++;
-	else if (tok_is_place_prep(body, prev))
-		(*place)++;
-	else if (t->name == t->start && a >= 2 && (prev->flags & TOK_GLUED) && /* f: prev */
-	         text_lex_is_article(f) && tok_is_place_prep(body, &tv->v[a - 2]))
-		(*place)++;
-}
-
-static int ents_grow(struct ents *es)
-{
-	size_t cap = es->cap ? es->cap * 2 : 64, i, j;
-	int *slots;
-
-	if (es->n == es->alloc) {
-		size_t alloc = es->alloc ? es->alloc * 2 : 32;
-		struct ent *v = realloc(es->v, alloc * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		es->v = v;
-		es->alloc = alloc;
-	}
-	if (2 * (es->n + 1) <= es->cap)
-		return 0;
-	slots = malloc(cap * sizeof(*slots));
-	if (!slots)
-		return -ENOMEM;
-	for (i = 0; i < cap; i++)
-		slots[i] = -1;
-	for (i = 0; i < es->n; i++) {
-		j = fnv1a(es->v[i].key, strlen(es->v[i].key)) & (cap - 1);
-		while (slots[j] >= 0)
-			j = (j + 1) & (cap - 1);
-		slots[j] = (int)i;
-	}
-	free(es->slots);
-	es->slots = slots;
-	es->cap = cap;
-	return 0;
-}
-
-/* Slot of key in es->slots: its group, or the empty slot to fill. */
-static size_t ents_slot(const struct ents *es, const char *key)
-{
-	size_t i = fnv1a(key, strlen(key)) & (es->cap - 1);
-
-	while (es->slots[i] >= 0 && strcmp(es->v[es->slots[i]].key, key))
-		i = (i + 1) & (es->cap - 1);
-	return i;
-}
-
-/* Record the mention made of words a..b. person: title votes found while
- * trimming the run; initial: the mention starts its sentence. */
-static int add_span(struct ents *es, const char *body, const struct toks *tv, size_t a, size_t b,
-                    int person, bool initial)
-{
-	size_t from = tv->v[a].name, to = tv->v[b].end, slot, k;
-	char *surface = strndup(body + from, to - from), *key = NULL;
-	char f[FOLD_MAX];
-	struct ent *e;
-	int place = 0, err = 0;
-	bool org = false;
-
-	if (surface)
-		key = text_normalize_key(surface);
-	free(surface);
-	if (!key)
-		return -ENOMEM;
-	err = ents_grow(es);
-	if (err)
-		goto out;
-	cues_before(body, tv, a, &person, &place);
-	for (k = a; k <= b && !org; k++)
-		org = text_lex_is_org_word(fold_tok(body, &tv->v[k], f));
-	slot = ents_slot(es, key);
-	if (es->slots[slot] < 0) {
-		es->slots[slot] = (int)es->n;
-		es->v[es->n++] =
-		        (struct ent){.key = key, .first_offset = (int)from, .merged_into = -1};
-		key = NULL;
-	}
-	e = &es->v[es->slots[slot]];
-	if (to - from > e->name_len) {
-		char *name = strndup(body + from, to - from);
-
-		if (!name) {
-			err = -ENOMEM;
-			goto out;
-		}
-		free(e->name);
-		e->name = name;
-		e->name_len = to - from;
-	}
-	e->count++;
-	e->person += person > 0;
-	e->place += place > 0;
-	e->org |= org;
-	e->acronym |= a == b && (tv->v[a].flags & TOK_ACRO);
-	e->cued |= person || place;
-	e->mid |= !initial;
-out:
-	free(key);
-	return err;
-}
-
-/* Words from..to are all capitalised (no particle among them). */
-static bool all_caps(const struct toks *tv, size_t from, size_t to)
-{
-	for (; from <= to; from++)
-		if (!(tv->v[from].flags & TOK_CAP))
-			return false;
-	return true;
-}
-
-/* Trim and split the run of words a..b (see the header comment), then record
- * what is left. */
-static int add_name(struct ents *es, const char *body, const struct toks *tv, size_t a, size_t b,
-                    const char *lang)
-{
-	bool sent = tv->v[a].flags & TOK_SENT;
-	size_t first = a, k;
-	char f[FOLD_MAX];
-	int person = 0, err;
-
+	/* Leading titles, articles, elisions, punctuation: "le président X". */
 	while (a <= b) {
-		const struct tok *t = &tv->v[a];
+		const struct ner_tok *t = &d->v[a];
 
-		fold_tok(body, t, f);
-		if (text_lex_is_title(f))
-			person++;
-		else if ((t->flags & TOK_CAP) && !(sent && text_lex_is_stopword(lang, f)))
+		if (t->lex & NL_TITLE && a < b)
+			title = true;
+		else if (name_edge(t) && !((t->lex & (NL_STOP | NL_ARTICLE)) && a < b &&
+		                           (t->flags & NT_SENT) && !(t->flags & NT_ALLCAP)))
 			break;
 		a++;
 	}
-	if (a > b)
-		return 0;
+	/* A title inside, followed by capitalised words only, ends a job
+	 * description: "Transport Minister Sanne Bakker". */
 	for (k = a + 1; k < b; k++) {
-		if (text_lex_is_title(fold_tok(body, &tv->v[k], f)) && all_caps(tv, k + 1, b)) {
+		size_t j;
+		bool caps = true;
+
+		if (!(d->v[k].lex & NL_TITLE))
+			continue;
+		for (j = k + 1; j <= b; j++)
+			caps &= (d->v[j].flags & NT_CAP) != 0;
+		if (caps) {
 			a = k + 1;
-			person++;
+			title = true;
 		}
 	}
-	for (k = a; k + 2 <= b; k++) {
-		if (text_lex_is_org_word(fold_tok(body, &tv->v[k], f)) && all_caps(tv, k + 1, b))
-			break;
+	while (b > a && !name_edge(&d->v[b]))
+		b--;
+	if (a > b || !name_edge(&d->v[a]) || !name_edge(&d->v[b]))
+		return 0;
+	for (k = a; k <= b; k++) {
+		const struct ner_tok *t = &d->v[k];
+
+		if (tok_has_letter2(d, t) && !(t->lex & (NL_STOP | NL_CAL | NL_TITLE)))
+			content = true;
+		else if ((t->flags & NT_ALLCAP) && t->flen >= 2)
+			content = true;
 	}
-	if (k + 2 <= b) {
-		err = add_span(es, body, tv, a, k, 0, a == first && sent);
-		if (err)
-			return err;
-		a = k + 1;
+	if (!content)
+		return 0;
+	if (title && ty != NER_PER && a == b)
+		ty = NER_PER; /* "M. Ouchakov" */
+	m.start = d->v[a].start;
+	m.end = d->v[b].end;
+	m.a = (uint32_t)a;
+	m.b = (uint32_t)b;
+	m.votes[ty]++;
+	if (title && ty == NER_PER)
+		m.votes[NER_PER]++;
+	surface = strndup(d->text + m.start, m.end - m.start);
+	if (!surface)
+		return -ENOMEM;
+	m.key = text_normalize_key(surface);
+	free(surface);
+	if (!m.key)
+		return -ENOMEM;
+	m.words = 1;
+	for (k = 0; m.key[k]; k++)
+		m.words += m.key[k] == ' ';
+	if (push_mention(ms, &m)) {
+		free(m.key);
+		return -ENOMEM;
 	}
-	return add_span(es, body, tv, a, b, person, a == first && sent);
+	return 0;
 }
 
-/* ---- grouping and output ---- */
+/* ---- acronyms defined in the text: "Long Form (LF)" ---- */
 
-/* One-word groups join the single multi-word group ending with them. The
- * map is keyed by last word; a second multi-word group with the same last
- * word marks it ambiguous (-2). */
-static int merge_one_word(struct ents *es)
+static unsigned first_letter(const struct ner_doc *d, const struct ner_tok *t)
 {
-	size_t cap = 64, i, j;
-	const char **keys;
-	int *val, err = 0;
+	const char *f = d->pool + t->fold;
 
-	while (cap < 2 * es->n + 2)
-		cap *= 2;
-	keys = calloc(cap, sizeof(*keys));
-	val = calloc(cap, sizeof(*val));
-	if (!keys || !val) {
-		err = -ENOMEM;
-		goto out;
-	}
-	for (i = 0; i < es->n; i++) {
-		const char *lw = strrchr(es->v[i].key, ' ');
-
-		if (!lw++)
-			continue;
-		j = fnv1a(lw, strlen(lw)) & (cap - 1);
-		while (keys[j] && strcmp(keys[j], lw))
-			j = (j + 1) & (cap - 1);
-		val[j] = keys[j] ? -2 : (int)i;
-		keys[j] = lw;
-	}
-	for (i = 0; i < es->n; i++) {
-		struct ent *e = &es->v[i], *m;
-
-		if (strchr(e->key, ' '))
-			continue;
-		j = fnv1a(e->key, strlen(e->key)) & (cap - 1);
-		while (keys[j] && strcmp(keys[j], e->key))
-			j = (j + 1) & (cap - 1);
-		if (!keys[j] || val[j] < 0)
-			continue;
-		m = &es->v[val[j]];
-		m->count += e->count;
-		if (e->first_offset < m->first_offset)
-			m->first_offset = e->first_offset;
-		m->person += e->person;
-		m->place += e->place;
-		m->org |= e->org;
-		m->cued |= e->cued;
-		m->mid = true;
-		e->merged_into = val[j];
-	}
-out:
-	free(keys);
-	free(val);
-	return err;
+	return (unsigned char)f[0];
 }
 
-static bool keep_one_word(const struct ent *e, const struct hset *lower, const char *lang)
+/* Is token k "ACR" in "( ACR )" right after token a..? Returns the first
+ * token of the long form, or -1. */
+static long acronym_long_form(const struct ner_doc *d, size_t k)
 {
-	size_t kl = strlen(e->key);
-	bool all_upper;
-	char sing[FOLD_MAX];
+	const struct ner_tok *t = &d->v[k];
+	const char *acr = d->pool + t->fold;
+	long i = (long)t->flen - 1, j = (long)k - 2, start = -1;
 
-	if (count_letters(e->key, kl, &all_upper) < 2 || text_lex_is_stopword(lang, e->key) ||
-	    text_lex_is_title(e->key))
-		return false;
-	if (kl > 1 && kl < sizeof(sing) && e->key[kl - 1] == 's') {
-		memcpy(sing, e->key, kl - 1);
-		sing[kl - 1] = '\0';
-		if (text_lex_is_title(sing))
-			return false; /* "Présidents" */
+	if (!(t->flags & NT_ALLCAP) || t->flen < 2 || t->flen > 8 || k < 2 || k + 1 >= d->n ||
+	    strcmp(d->pool + d->v[k - 1].fold, "(") || strcmp(d->pool + d->v[k + 1].fold, ")"))
+		return -1;
+	for (; i >= 0 && j >= 0; j--) {
+		const struct ner_tok *w = &d->v[j];
+
+		if (!(w->flags & NT_WORD))
+			return -1;
+		if (first_letter(d, w) == (unsigned char)acr[i]) {
+			i--;
+			start = j;
+		} else if (!(w->flags & NT_ELIDED) &&
+		           !(w->lex & (NL_STOP | NL_ARTICLE | NL_PARTICLE))) {
+			return -1;
+		}
 	}
-	if (!e->mid && !e->cued)
-		return false;
-	if (hset_has(lower, fnv1a(e->key, kl)))
-		return false;
-	if (lang && !strcmp(lang, "de") && !e->cued && !e->acronym)
-		return false;
-	return true;
+	if (i >= 0 || start < 0 || !(d->v[start].flags & NT_CAP))
+		return -1;
+	return start;
 }
+
+/* ---- grouping ---- */
+
+static int cmp_mention_key(const void *x, const void *y)
+{
+	const struct mention *a = *(const struct mention *const *)x,
+	                     *b = *(const struct mention *const *)y;
+	int c = strcmp(a->key, b->key);
+
+	return c ? c : (a->start > b->start) - (a->start < b->start);
+}
+
+static int find(struct group *g, int i)
+{
+	while (g[i].parent != i) {
+		g[i].parent = g[g[i].parent].parent;
+		i = g[i].parent;
+	}
+	return i;
+}
+
+static int group_type(const int *votes)
+{
+	int t, best = NER_PER;
+
+	for (t = NER_PER; t < NER_TYPES; t++)
+		if (votes[t] > votes[best])
+			best = t;
+	return best;
+}
+
+struct suffix {
+	const char *s; /* a proper word suffix of a person group's key */
+	int group;
+};
+
+static int cmp_suffix(const void *x, const void *y)
+{
+	const struct suffix *a = x, *b = y;
+	int c = strcmp(a->s, b->s);
+
+	return c ? c : a->group - b->group;
+}
+
+/* Short forms join the one longer person group ending with them. */
+static int link_short_forms(struct group *g, size_t ng)
+{
+	struct suffix *sv;
+	size_t n = 0, i, cap = 0;
+
+	for (i = 0; i < ng; i++)
+		if (group_type(g[i].votes) == NER_PER)
+			cap += g[i].words - 1;
+	if (!cap)
+		return 0;
+	sv = malloc(cap * sizeof(*sv));
+	if (!sv)
+		return -ENOMEM;
+	for (i = 0; i < ng; i++) {
+		const char *p;
+
+		if (group_type(g[i].votes) != NER_PER || g[i].words < 2)
+			continue;
+		for (p = strchr(g[i].key, ' '); p; p = strchr(p + 1, ' '))
+			sv[n++] = (struct suffix){p + 1, (int)i};
+	}
+	qsort(sv, n, sizeof(*sv), cmp_suffix);
+	for (i = 0; i < ng; i++) {
+		struct suffix key = {g[i].key, -1}, *lo;
+		size_t k;
+		int target = -1;
+		bool ambiguous = false;
+
+		if (g[i].acronym)
+			continue;
+		lo = bsearch(&key, sv, n, sizeof(*sv), cmp_suffix);
+		if (!lo) {
+			/* bsearch with group -1 never matches exactly: find the run */
+			size_t l = 0, h = n;
+
+			while (l < h) {
+				size_t mid = (l + h) / 2;
+
+				if (strcmp(sv[mid].s, g[i].key) < 0)
+					l = mid + 1;
+				else
+					h = mid;
+			}
+			lo = l < n ? &sv[l] : NULL;
+		}
+		for (k = lo ? (size_t)(lo - sv) : n; k < n && !strcmp(sv[k].s, g[i].key); k++) {
+			int r = find(g, sv[k].group);
+
+			if (target >= 0 && r != target)
+				ambiguous = true;
+			target = r;
+		}
+		if (target < 0 || ambiguous || find(g, (int)i) == target)
+			continue;
+		g[find(g, (int)i)].parent = target;
+	}
+	free(sv);
+	return 0;
+}
+
+/* ---- output ---- */
 
 static int cmp_entity(const void *a, const void *b)
 {
@@ -593,58 +333,24 @@ static int cmp_entity(const void *a, const void *b)
 	return x->first_offset - y->first_offset;
 }
 
-static enum text_entity_kind kind_of(const struct ent *e)
+static enum text_entity_kind kind_of_type(int t)
 {
-	if (e->org)
-		return TEXT_ENTITY_ORGANIZATION;
-	if (e->person && e->person >= e->place)
-		return TEXT_ENTITY_PERSON;
-	if (e->place)
-		return TEXT_ENTITY_LOCATION;
-	return TEXT_ENTITY_OTHER;
+	return t == NER_PER   ? TEXT_ENTITY_PERSON
+	       : t == NER_LOC ? TEXT_ENTITY_LOCATION
+	       : t == NER_ORG ? TEXT_ENTITY_ORGANIZATION
+	                      : TEXT_ENTITY_OTHER;
 }
 
-/* Move the surviving groups into a sorted text_entity array. */
-static int emit(struct ents *es, const struct hset *lower, const char *lang,
-                struct text_entity **out, size_t *n)
+static void entity_release(struct text_entity *e)
 {
-	struct text_entity *v;
-	size_t i, k = 0;
+	size_t i;
 
-	if (!es->n)
-		return 0;
-	v = calloc(es->n, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	for (i = 0; i < es->n; i++) {
-		struct ent *e = &es->v[i];
-
-		if (e->merged_into >= 0)
-			continue;
-		if (!strchr(e->key, ' ') && !keep_one_word(e, lower, lang))
-			continue;
-		v[k++] = (struct text_entity){.name = e->name,
-		                              .key = e->key,
-		                              .kind = kind_of(e),
-		                              .count = e->count,
-		                              .first_offset = e->first_offset};
-		e->name = NULL;
-		e->key = NULL;
-	}
-	qsort(v, k, sizeof(*v), cmp_entity);
-	for (i = TEXT_MAX_ENTITIES; i < k; i++) {
-		free(v[i].name);
-		free(v[i].key);
-	}
-	if (k > TEXT_MAX_ENTITIES)
-		k = TEXT_MAX_ENTITIES;
-	if (!k) {
-		free(v);
-		v = NULL;
-	}
-	*out = v;
-	*n = k;
-	return 0;
+	free(e->name);
+	free(e->key);
+	free(e->mentions);
+	for (i = 0; i < e->n_forms; i++)
+		free(e->forms[i]);
+	free(e->forms);
 }
 
 void text_entities_free(struct text_entity *v, size_t n)
@@ -653,46 +359,300 @@ void text_entities_free(struct text_entity *v, size_t n)
 
 	if (!v)
 		return;
-	for (i = 0; i < n; i++) {
-		free(v[i].name);
-		free(v[i].key);
-	}
+	for (i = 0; i < n; i++)
+		entity_release(&v[i]);
 	free(v);
+}
+
+/* A one-word entity that says nothing: a stopword, a title, a calendar
+ * word of the language ("Présidents" included). */
+static bool empty_word(const char *key, const char *lang)
+{
+	size_t kl = strlen(key);
+	char sing[64];
+
+	if (strchr(key, ' '))
+		return false;
+	if (text_lex_is_stopword(lang, key) || text_lex_is_title(key))
+		return true;
+	if (kl > 1 && kl < sizeof(sing) && key[kl - 1] == 's') {
+		memcpy(sing, key, kl - 1);
+		sing[kl - 1] = '\0';
+		return text_lex_is_title(sing);
+	}
+	return false;
+}
+
+/* Build entity e from the mentions (sorted by start) whose group's root is
+ * root. */
+static int build_entity(struct text_entity *e, const struct mentions *ms, struct group *g, int root,
+                        const char *body)
+{
+	size_t i, k, best = (size_t)-1;
+	int votes[NER_TYPES] = {0}, t;
+
+	for (i = 0; i < ms->n; i++) {
+		const struct mention *m = &ms->v[i];
+
+		if (find(g, m->group) != root)
+			continue;
+		e->count++;
+		for (t = 0; t < NER_TYPES; t++)
+			votes[t] += m->votes[t];
+		if (best == (size_t)-1 || m->words > ms->v[best].words ||
+		    (m->words == ms->v[best].words &&
+		     m->end - m->start > ms->v[best].end - ms->v[best].start))
+			best = i;
+	}
+	e->mentions = malloc((size_t)e->count * sizeof(*e->mentions));
+	e->forms = malloc((size_t)e->count * sizeof(*e->forms));
+	e->name = strndup(body + ms->v[best].start, ms->v[best].end - ms->v[best].start);
+	e->key = strdup(ms->v[best].key);
+	if (!e->mentions || !e->forms || !e->name || !e->key)
+		return -ENOMEM;
+	e->forms[e->n_forms++] = strdup(e->key);
+	if (!e->forms[0])
+		return -ENOMEM;
+	for (i = 0; i < ms->n; i++) {
+		const struct mention *m = &ms->v[i];
+		bool seen = false;
+
+		if (find(g, m->group) != root)
+			continue;
+		if (!e->n_mentions)
+			e->first_offset = (int)m->start;
+		e->mentions[e->n_mentions++] = (struct text_mention){(int)m->start, (int)m->end};
+		for (k = 0; k < e->n_forms && !seen; k++)
+			seen = !strcmp(e->forms[k], m->key);
+		if (!seen) {
+			e->forms[e->n_forms] = strdup(m->key);
+			if (!e->forms[e->n_forms++])
+				return -ENOMEM;
+		}
+	}
+	t = group_type(votes);
+	if (votes[group_type(g[root].votes)] == votes[t])
+		t = group_type(g[root].votes); /* a tie: the long form decides */
+	e->kind = kind_of_type(t);
+	return 0;
+}
+
+static int cmp_mention_start(const void *x, const void *y)
+{
+	const struct mention *a = x, *b = y;
+
+	return (a->start > b->start) - (a->start < b->start);
+}
+
+/* Groups, coreference and output. */
+static int resolve(struct mentions *ms, const struct ner_doc *d, const char *lang,
+                   struct text_entity **out, size_t *n_out)
+{
+	struct mention **by_key = NULL;
+	struct group *g = NULL;
+	struct text_entity *v = NULL;
+	size_t ng = 0, i, k = 0;
+	int err = 0;
+
+	if (!ms->n)
+		return 0;
+	qsort(ms->v, ms->n, sizeof(*ms->v), cmp_mention_start);
+	by_key = malloc(ms->n * sizeof(*by_key));
+	g = calloc(ms->n, sizeof(*g));
+	if (!by_key || !g) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < ms->n; i++)
+		by_key[i] = &ms->v[i];
+	qsort(by_key, ms->n, sizeof(*by_key), cmp_mention_key);
+	for (i = 0; i < ms->n; i++) {
+		struct mention *m = by_key[i];
+		int t;
+
+		if (!i || strcmp(by_key[i - 1]->key, m->key)) {
+			g[ng] = (struct group){.key = m->key, .words = m->words, .parent = (int)ng};
+			ng++;
+		}
+		m->group = (int)ng - 1;
+		for (t = 0; t < NER_TYPES; t++)
+			g[ng - 1].votes[t] += m->votes[t];
+		if (m->a == m->b && (d->v[m->a].flags & NT_ALLCAP))
+			g[ng - 1].acronym = true;
+	}
+	/* Acronyms defined in the text join their long form. */
+	for (i = 0; i < ms->n; i++) {
+		const struct mention *m = &ms->v[i], *lf;
+
+		if (m->a != m->b || !i || acronym_long_form(d, m->a) < 0)
+			continue;
+		lf = &ms->v[i - 1];
+		if (lf->b + 2 == m->a && (long)lf->a == acronym_long_form(d, m->a))
+			g[find(g, m->group)].parent = find(g, lf->group);
+	}
+	err = link_short_forms(g, ng);
+	if (err)
+		goto out;
+	v = calloc(ng, sizeof(*v));
+	if (!v) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < ng; i++) {
+		if (find(g, (int)i) != (int)i)
+			continue;
+		err = build_entity(&v[k], ms, g, (int)i, d->text);
+		k++;
+		if (err)
+			goto out;
+		if (empty_word(v[k - 1].key, lang)) {
+			entity_release(&v[k - 1]);
+			memset(&v[--k], 0, sizeof(*v));
+		}
+	}
+	qsort(v, k, sizeof(*v), cmp_entity);
+	for (i = TEXT_MAX_ENTITIES; i < k; i++)
+		entity_release(&v[i]);
+	if (k > TEXT_MAX_ENTITIES)
+		k = TEXT_MAX_ENTITIES;
+	if (!k) {
+		free(v);
+		v = NULL;
+	}
+	*out = v;
+	*n_out = k;
+	v = NULL;
+out:
+	if (v)
+		text_entities_free(v, k);
+	free(by_key);
+	free(g);
+	return err;
+}
+
+/* Spans of the tags, acronym long forms replacing what they cover. */
+static int collect(struct mentions *ms, const struct ner_doc *d, uint8_t *tags)
+{
+	size_t i, a;
+	int err = 0;
+
+	for (i = 0; i < d->n; i++) {
+		long lf = acronym_long_form(d, i);
+		size_t k;
+		int ty;
+
+		if (lf < 0)
+			continue;
+		ty = ner_type_of_tag(tags[lf]);
+		if (ty == NER_NONE)
+			ty = NER_ORG;
+		tags[lf] = (uint8_t)(2 * ty - 1);
+		for (k = (size_t)lf + 1; k + 1 < i; k++)
+			tags[k] = (uint8_t)(2 * ty);
+		tags[i - 1] = NER_O; /* "(" */
+		tags[i] = (uint8_t)(2 * ty - 1);
+		tags[i + 1] = NER_O; /* ")" */
+	}
+	/* "Ursula" + "von der" + "Leyen": a person's name runs on over one or
+	 * two particles to a capitalised word not tagged as something else. */
+	for (i = 0; i + 2 < d->n; i++) {
+		size_t j = i + 1, k;
+
+		if (ner_type_of_tag(tags[i]) != NER_PER || tags[i + 1] == NER_I_PER)
+			continue;
+		while (j < d->n && j - i <= 2 && (d->v[j].lex & NL_PARTICLE) &&
+		       !(d->v[j].flags & (NT_CAP | NT_NL)))
+			j++;
+		if (j == i + 1 || j >= d->n || (d->v[j].flags & (NT_NL | NT_CAP)) != NT_CAP ||
+		    (tags[j] != NER_O && ner_type_of_tag(tags[j]) != NER_PER))
+			continue;
+		for (k = i + 1; k <= j; k++)
+			tags[k] = NER_I_PER;
+	}
+	/* "Mark" + "Crear": a one-word person right after a capitalised word
+	 * the model left out, on the same line with only a space between,
+	 * takes it as a first name unless it is a function, calendar or title
+	 * word, or is seen in lower case in the text. */
+	for (i = 1; i < d->n; i++) {
+		const struct ner_tok *p = &d->v[i - 1], *t = &d->v[i];
+
+		if (tags[i] != NER_B_PER || (i + 1 < d->n && tags[i + 1] == NER_I_PER) ||
+		    tags[i - 1] != NER_O ||
+		    (p->flags & (NT_CAP | NT_ALLCAP | NT_LOWSEEN)) != NT_CAP ||
+		    (t->flags & NT_NL) || t->start != p->end + 1 || d->text[p->end] != ' ' ||
+		    (p->lex & (NL_STOP | NL_CAL | NL_TITLE | NL_ARTICLE | NL_PLACEP | NL_ORGW)) ||
+		    (p->gaz & (NG_L | NG_O)) || p->flen < 2 || (p->flags & (NT_DOT | NT_DIGIT)))
+			continue;
+		tags[i - 1] = NER_B_PER;
+		tags[i] = NER_I_PER;
+	}
+	/* "du Kremlin Iouri Ouchakov": an organisation word followed by two or
+	 * more capitalised words ends the organisation; a person follows. */
+	for (i = 0; i < d->n; i++) {
+		size_t b = i + 1, k;
+
+		if (tags[i] != NER_B_ORG)
+			continue;
+		while (b < d->n && tags[b] == NER_I_ORG)
+			b++;
+		for (k = i; k + 2 < b; k++) {
+			size_t j;
+			bool caps = true;
+
+			if (!(d->v[k].lex & NL_ORGW))
+				continue;
+			for (j = k + 1; j < b; j++)
+				caps &= (d->v[j].flags & (NT_CAP | NT_ALLCAP)) == NT_CAP;
+			if (!caps)
+				continue;
+			tags[k + 1] = NER_B_PER;
+			for (j = k + 2; j < b; j++)
+				tags[j] = NER_I_PER;
+			break;
+		}
+		i = b - 1;
+	}
+	for (i = 0; i < d->n && !err;) {
+		int ty = ner_type_of_tag(tags[i]);
+
+		if (ty == NER_NONE) {
+			i++;
+			continue;
+		}
+		a = i++;
+		while (i < d->n && tags[i] == 2 * ty)
+			i++;
+		err = add_span(ms, d, a, i - 1, ty);
+	}
+	return err;
 }
 
 int text_entities_extract(const char *body, const char *lang, struct text_entity **out, size_t *n)
 {
-	struct toks tv = {0};
-	struct hset lower = {0};
-	struct ents es = {0};
-	size_t len = strlen(body), k, i;
+	struct ner_doc d = NER_DOC_INIT;
+	struct mentions ms = {0};
+	uint8_t *tags = NULL;
+	size_t len = strlen(body), i;
 	int err;
 
 	*out = NULL;
 	*n = 0;
 	if (len >= UINT32_MAX)
 		return 0; /* offsets are 32-bit; no article is 4 GB */
-	err = tokenize(body, len, &tv, &lower);
-	for (k = 0; !err && k < tv.n; k++) {
-		size_t b;
-
-		if (!(tv.v[k].flags & TOK_CAP))
-			continue;
-		b = extend_name(body, &tv, k, lang);
-		err = add_name(&es, body, &tv, k, b, lang);
-		k = b;
+	d.lang = lang;
+	err = ner_tokenize(body, len, &d);
+	if (!err && d.n) {
+		tags = malloc(d.n);
+		err = tags ? ner_tag(&d, tags) : -ENOMEM;
 	}
+	if (!err && d.n)
+		err = collect(&ms, &d, tags);
 	if (!err)
-		err = merge_one_word(&es);
-	if (!err)
-		err = emit(&es, &lower, lang, out, n);
-	for (i = 0; i < es.n; i++) {
-		free(es.v[i].key);
-		free(es.v[i].name);
-	}
-	free(es.v);
-	free(es.slots);
-	free(tv.v);
-	free(lower.v);
+		err = resolve(&ms, &d, lang, out, n);
+	for (i = 0; i < ms.n; i++)
+		free(ms.v[i].key);
+	free(ms.v);
+	free(tags);
+	ner_doc_release(&d);
 	return err;
 }

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "ner.h"
 
 struct word_list {
 	const char **v;
@@ -284,6 +285,57 @@ static void build_stop_table(void)
 	}
 }
 
+/* Every hand-list word with its NL_* classes, for the tagger's one lookup
+ * per token (text_lex_classes). Open addressing over FNV-1a hashes. */
+struct class_slot {
+	const char *w;
+	uint32_t hash;
+	uint8_t classes;
+};
+
+static struct {
+	struct class_slot *slots;
+	size_t mask;
+} cls;
+
+static void class_add(const char *w, unsigned c)
+{
+	uint32_t h = fnv1a(w, strlen(w));
+	size_t i = h & cls.mask;
+
+	for (; cls.slots[i].w; i = (i + 1) & cls.mask) {
+		if (cls.slots[i].hash == h && !strcmp(cls.slots[i].w, w)) {
+			cls.slots[i].classes |= (uint8_t)c;
+			return;
+		}
+	}
+	cls.slots[i] = (struct class_slot){.w = w, .hash = h, .classes = (uint8_t)c};
+}
+
+static void build_class_table(void)
+{
+	static const struct {
+		struct word_list *l;
+		unsigned c;
+	} lists[] = {{&titles, NL_TITLE},   {&place_preps, NL_PLACEP}, {&articles, NL_ARTICLE},
+	             {&org_words, NL_ORGW}, {&particles, NL_PARTICLE}, {&cal_fr, NL_CAL},
+	             {&cal_en, NL_CAL},     {&cal_de, NL_CAL},         {&cal_es, NL_CAL},
+	             {&cal_it, NL_CAL}};
+	size_t i, j, total = 0, cap = 64;
+
+	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		total += lists[i].l->n;
+	while (cap < 4 * total)
+		cap *= 2;
+	cls.slots = calloc(cap, sizeof(*cls.slots));
+	if (!cls.slots)
+		return; /* lookups then answer "no class" */
+	cls.mask = cap - 1;
+	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		for (j = 0; j < lists[i].l->n; j++)
+			class_add(lists[i].l->v[j], lists[i].c);
+}
+
 static void sort_lists(void)
 {
 	struct word_list *all[] = {&cal_fr,   &cal_en,    &cal_de,    &cal_es,
@@ -294,6 +346,7 @@ static void sort_lists(void)
 	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		qsort(all[i]->v, all[i]->n, sizeof(char *), cmp_str);
 	build_stop_table();
+	build_class_table();
 }
 
 static bool in_list(struct word_list *l, const char *w)
@@ -409,4 +462,40 @@ bool text_lex_is_elision(const char *w)
 bool text_lex_is_abbrev(const char *w)
 {
 	return in_list(&abbrevs, w);
+}
+
+unsigned text_lex_classes(int stop_lang, const char *raw, size_t rawlen, const char *w, size_t wl)
+{
+	uint32_t h = fnv1a(w, wl), m = 0;
+	unsigned c = 0;
+	size_t i;
+	long id;
+
+	pthread_once(&sorted_once, sort_lists);
+	if (cls.slots) {
+		for (i = h & cls.mask; cls.slots[i].w; i = (i + 1) & cls.mask) {
+			if (cls.slots[i].hash == h && !strncmp(cls.slots[i].w, w, wl) &&
+			    !cls.slots[i].w[wl]) {
+				c = cls.slots[i].classes;
+				break;
+			}
+		}
+	}
+	if (wl > 6 && w[wl] == '\0') {
+		if (!(c & NL_TITLE) &&
+		    has_suffix(w, TITLE_SUFFIXES,
+		               sizeof(TITLE_SUFFIXES) / sizeof(TITLE_SUFFIXES[0])))
+			c |= NL_TITLE;
+		if (!(c & NL_ORGW) &&
+		    has_suffix(w, ORG_SUFFIXES, sizeof(ORG_SUFFIXES) / sizeof(ORG_SUFFIXES[0])))
+			c |= NL_ORGW;
+	}
+	if (rawlen == 2 && (!memcmp(raw, "\xc3\xa0", 2) || !memcmp(raw, "\xc3\x80", 2)))
+		c |= NL_PLACEP; /* à, À */
+	id = stop_find(w, wl, h);
+	if (id >= 0)
+		m = stop.langs[id];
+	if (stop_lang >= 0 ? (m >> stop_lang & 1) : m != 0)
+		c |= NL_STOP;
+	return c;
 }
