@@ -84,6 +84,27 @@ struct db_date {
 	bool relative;
 };
 
+/* A participant role the text states, span in characters of the body. */
+struct db_role {
+	int start, end;
+	const char *role; /* "host", "guest", "caller", "callee" (static) */
+};
+
+/* The event features of an article (terms come from the doc), spans in
+ * characters; -1 when absent. */
+struct db_features {
+	const char *kind; /* NULL: no trigger */
+	double kind_score;
+	int kind_start, kind_end;
+	bool kind_in_title;
+	const char *happened_on; /* "YYYY-MM-DD" or NULL */
+	const char *happened_precision, *happened_origin;
+	int happened_start, happened_end;
+	char happened_buf[11];
+	struct db_role *roles; /* owned by whoever built them */
+	size_t n_roles;
+};
+
 /* What linking needs of one entity of the doc (a text_entity), prepared by
  * the caller: the keys to look up with their surface forms, and the mentions
  * in characters (as clients index strings). */
@@ -106,6 +127,7 @@ struct db_article_in {
 	const char *published_precision; /* "day" | ... or NULL */
 	const struct db_date *dates;
 	size_t n_dates;
+	const struct db_features *features; /* NULL: none */
 	const struct db_entity_in *entities; /* doc->n_entities of them, in the doc's order */
 };
 /* Where a job item stands, so that its outcome commits with the article. */
@@ -262,5 +284,75 @@ int db_kb_imported(struct db_conn *conn, const char *name, const char *sha256, b
 /* Record a finished import in kb_imports (updating an earlier run's row). */
 int db_kb_import_record(struct db_conn *conn, const char *name, const char *sha256,
                         int64_t entities);
+
+/* ---- event clustering (server/db/cluster.c, cluster_commit.c) ----
+ * Used by the single clustering leader (server/ingest/clusterer.c). */
+struct cluster;
+struct cluster_term;
+struct cluster_entity;
+
+/* An article waiting for its event, with its clustering features. */
+struct db_pending {
+	int64_t id;
+	int64_t duplicate_of;       /* 0 when not a near duplicate */
+	int64_t original_event;     /* event of the original when already placed, else 0 */
+	int32_t day;                /* happening day, else publication day (days since 1970-01-01),
+	                             * else CLUSTER_NO_DAY */
+	struct cluster_term *terms; /* by id; owned */
+	size_t n_terms;
+	struct cluster_entity *entities; /* linked ids, weights = mentions; owned */
+	size_t n_entities;
+};
+void db_pending_free(struct db_pending *v, size_t n);
+
+/* Try the session advisory lock that makes this connection the leader. */
+int db_cluster_try_lead(struct db_conn *c, bool *leader);
+/* Give the lead up (the pool keeps the session, and the lock with it). */
+void db_cluster_resign(struct db_conn *c);
+/* Load the saved document frequencies and the events active within
+ * horizon_days of the latest one (at most max_events) into cl; *generation
+ * gets the curation generation they reflect. */
+int db_cluster_load(struct db_conn *c, struct cluster *cl, int horizon_days, size_t max_events,
+                    int64_t *generation);
+/* Up to limit unplaced articles, in id order. */
+int db_cluster_pending(struct db_conn *c, int limit, struct db_pending **out, size_t *n);
+/* Load into cl the events (not yet in it) sharing one of entities with a
+ * happening day in [from_day, to_day]: candidates for a late article. */
+int db_cluster_load_near(struct db_conn *c, struct cluster *cl, const int64_t *entities, size_t n,
+                         int32_t from_day, int32_t to_day, int limit);
+/* Load into cl the events before before_event sharing two or more of core:
+ * story candidates at any date. */
+int db_cluster_load_story_candidates(struct db_conn *c, struct cluster *cl, const int64_t *core,
+                                     size_t n, int64_t before_event, int limit);
+/* n new ids from the events (or stories) sequence. */
+int db_cluster_new_ids(struct db_conn *c, bool stories, size_t n, int64_t *out);
+
+/* One batch of decisions, committed in one transaction. */
+struct db_cluster_batch {
+	const int64_t *articles, *events; /* placements: article -> event */
+	size_t n;
+	const int64_t *new_events, *first_articles; /* events opened, with their first article */
+	size_t n_new;
+	const int64_t *story_ids, *story_events; /* stories opened, with their first event */
+	size_t n_new_stories;
+	const int64_t *join_events, *join_prev; /* event joins the story of an earlier stored one */
+	size_t n_join;
+	const int64_t *touched; /* events whose aggregates changed */
+	size_t n_touched;
+	struct cluster *cl; /* their centroids */
+	int64_t generation; /* as loaded */
+};
+/* -ESTALE (nothing written) when a curation changed the generation. */
+int db_cluster_commit(struct db_conn *c, const struct db_cluster_batch *b);
+/* Store an article's event features and roles (roles need its mentions
+ * stored first: a role goes to the entity whose mention it overlaps). */
+int db_features_insert(struct db_conn *c, int64_t article_id, const struct text_doc *doc,
+                       const struct db_features *f);
+/* Save the document frequencies (terms seen twice or more). */
+int db_cluster_save_df(struct db_conn *c, const struct cluster *cl);
+/* Recompute the derived fields of events (kind, date, location, titles,
+ * counts of sources and languages, roles) with their provenance, and their
+ * stories' counts; force: even for a big event that has not grown much. */
+int db_event_derive(struct db_conn *c, const int64_t *ids, size_t n, bool force);
 
 #endif

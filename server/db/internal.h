@@ -102,4 +102,9 @@ int db_array_add(struct strbuf *sb, const char *v, bool first);
 /* Decimal text of v in buf (at least 24 bytes). */
 const char *db_i64(char *buf, int64_t v);
 
+/* Plain hex of a term vector's (uint32 id, float32 value) big-endian pairs,
+ * appended to sb: the text of a decode(..., 'hex') parameter. */
+struct cluster_term;
+int db_terms_hex(const struct cluster_term *t, size_t n, struct strbuf *sb);
+
 #endif
