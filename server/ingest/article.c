@@ -1,6 +1,7 @@
 /* One article, from input JSON to stored rows. */
 #include "db.h"
 #include "ingest.h"
+#include "internal.h"
 #include "metrics.h"
 #include "text.h"
 #include "timeutil.h"
@@ -173,6 +174,222 @@ static int date_rows_build(const struct text_doc *doc, struct date_rows *rows)
 	return 0;
 }
 
+/* The doc's entities ready to link (struct db_entity_in): their forms with
+ * the surface each was written as, and their mentions in characters. Every
+ * allocation is listed in own. */
+struct entity_rows {
+	struct db_entity_in *v;
+	size_t n;
+	void **own;
+	size_t n_own, cap_own;
+};
+
+static void entity_rows_release(struct entity_rows *rows)
+{
+	size_t i;
+
+	for (i = 0; i < rows->n_own; i++)
+		free(rows->own[i]);
+	free(rows->own);
+	free(rows->v);
+	memset(rows, 0, sizeof(*rows));
+}
+
+/* Keep p (NULL: -ENOMEM) to free with rows. */
+static int own(struct entity_rows *rows, void *p)
+{
+	if (!p)
+		return -ENOMEM;
+	if (rows->n_own == rows->cap_own) {
+		size_t cap = rows->cap_own ? 2 * rows->cap_own : 64;
+		void **v = realloc(rows->own, cap * sizeof(*v));
+
+		if (!v) {
+			free(p);
+			return -ENOMEM;
+		}
+		rows->own = v;
+		rows->cap_own = cap;
+	}
+	rows->own[rows->n_own++] = p;
+	return 0;
+}
+
+static bool word_byte(unsigned char c)
+{
+	return c >= 0x80 || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* Whole-word occurrences of s (len bytes) in body, not overlapping taken
+ * spans, appended to spans (byte start, end pairs; room for max pairs). */
+static size_t find_words(const char *body, const char *s, size_t len, int *spans, size_t n,
+                         size_t max)
+{
+	const char *p = body;
+	size_t k;
+
+	if (!len)
+		return n;
+	while (n < max && (p = strstr(p, s)) != NULL) {
+		int start = (int)(p - body), end = start + (int)len;
+		bool free_span = !(p > body && word_byte((unsigned char)p[-1])) &&
+		                 !word_byte((unsigned char)p[len]);
+
+		for (k = 0; k < n && free_span; k++)
+			free_span = end <= spans[2 * k] || start >= spans[2 * k + 1];
+		if (free_span) {
+			spans[2 * n] = start;
+			spans[2 * n + 1] = end;
+			n++;
+		}
+		p += len;
+	}
+	return n;
+}
+
+static int cmp_span(const void *a, const void *b)
+{
+	const int *x = a, *y = b;
+
+	return (x[0] > y[0]) - (x[0] < y[0]);
+}
+
+/* An entity's forms and mentions as linking reads them. */
+struct entity_view {
+	const char *const *forms;
+	size_t n_forms;
+	const struct text_mention *mentions;
+	size_t n_mentions;
+};
+
+/* FALLBACK, until the recogniser fills text_entity.mentions and forms: the
+ * foundation recogniser folds a one-word name into the multi-word name
+ * ending with it ("Poutine" into "Vladimir Poutine"), so its mentions are
+ * the whole-word occurrences of the name and of its last word (at most
+ * count), and its forms those two keys. Allocations go to rows. Remove this
+ * function (and its call) once every recogniser fills both. */
+static int entity_fallback(struct entity_rows *rows, const char *body, const struct text_entity *te,
+                           struct entity_view *v)
+{
+	const char *last = strrchr(te->name, ' ');
+	size_t max = te->count > 0 ? (size_t)te->count : 1, n, n_name, m;
+	struct text_mention *mentions;
+	const char **forms;
+	int *spans;
+	int err;
+
+	spans = calloc(2 * max, sizeof(*spans));
+	if (!spans)
+		return -ENOMEM;
+	forms = calloc(2, sizeof(*forms));
+	mentions = calloc(max, sizeof(*mentions));
+	err = own(rows, forms);
+	if (!err)
+		err = own(rows, mentions);
+	else
+		free(mentions);
+	if (err)
+		goto out;
+	forms[0] = te->key;
+	v->forms = forms;
+	v->n_forms = 1;
+	n = n_name = find_words(body, te->name, strlen(te->name), spans, 0, max);
+	if (last && last[1])
+		n = find_words(body, last + 1, strlen(last + 1), spans, n, max);
+	if (n > n_name) {
+		char *k = text_normalize_key(last + 1);
+
+		err = own(rows, k);
+		if (err)
+			goto out;
+		if (strcmp(k, te->key) != 0)
+			forms[v->n_forms++] = k;
+	}
+	qsort(spans, n, 2 * sizeof(*spans), cmp_span);
+	for (m = 0; m < n; m++)
+		mentions[m] = (struct text_mention){spans[2 * m], spans[2 * m + 1]};
+	v->mentions = mentions;
+	v->n_mentions = n;
+out:
+	free(spans);
+	return err;
+}
+
+/* The surface of form f: the name for the first, else the first mention
+ * whose text normalises to it, else the form itself. */
+static int surface_of(struct entity_rows *rows, const char *body, const struct text_entity *te,
+                      const struct entity_view *v, size_t f, const char **out)
+{
+	size_t m;
+
+	*out = f == 0 ? te->name : v->forms[f];
+	for (m = 0; f > 0 && m < v->n_mentions; m++) {
+		const struct text_mention *tm = &v->mentions[m];
+		char *surface = strndup(body + tm->start, (size_t)(tm->end - tm->start));
+		char *key = surface ? text_normalize_key(surface) : NULL;
+		bool same = key && strcmp(key, v->forms[f]) == 0;
+
+		free(key);
+		if (same) {
+			*out = surface;
+			return own(rows, surface);
+		}
+		free(surface);
+	}
+	return 0;
+}
+
+static int entity_rows_build(const struct text_doc *doc, struct entity_rows *rows)
+{
+	struct char_cursor cur = {doc->body, 0, 0};
+	size_t i, f, m;
+	int err = 0;
+
+	memset(rows, 0, sizeof(*rows));
+	if (!doc->n_entities)
+		return 0;
+	rows->v = calloc(doc->n_entities, sizeof(*rows->v));
+	if (!rows->v)
+		return -ENOMEM;
+	rows->n = doc->n_entities;
+	for (i = 0; i < doc->n_entities && !err; i++) {
+		const struct text_entity *te = &doc->entities[i];
+		struct entity_view v = {(const char *const *)te->forms, te->n_forms, te->mentions,
+		                        te->n_mentions};
+		struct db_entity_in *r = &rows->v[i];
+		const char **surfaces;
+		int *spans;
+
+		if (!te->n_forms || !te->n_mentions)
+			err = entity_fallback(rows, doc->body, te, &v);
+		if (err)
+			break;
+		surfaces = calloc(v.n_forms, sizeof(*surfaces));
+		err = own(rows, surfaces);
+		spans = err ? NULL : calloc(2 * v.n_mentions + 1, sizeof(*spans));
+		if (!err)
+			err = own(rows, spans);
+		for (f = 0; f < v.n_forms && !err; f++)
+			err = surface_of(rows, doc->body, te, &v, f, &surfaces[f]);
+		if (err)
+			break;
+		for (m = 0; m < v.n_mentions; m++) {
+			spans[2 * m] = ingest_char_offset(&cur, v.mentions[m].start);
+			spans[2 * m + 1] = ingest_char_offset(&cur, v.mentions[m].end);
+		}
+		r->forms = v.forms;
+		r->surfaces = surfaces;
+		r->n_forms = v.n_forms;
+		r->spans = spans;
+		r->n_spans = v.n_mentions;
+		r->first_offset =
+		        v.n_mentions ? spans[0] : ingest_char_offset(&cur, te->first_offset);
+	}
+	if (err)
+		entity_rows_release(rows);
+	return err;
+}
+
 static double seconds_now(void)
 {
 	struct timespec ts;
@@ -199,6 +416,7 @@ int ingest_article(struct db_conn *conn, const char *input_json, size_t len,
 	struct text_input tin = {0};
 	struct db_article_in ain = {0};
 	struct date_rows rows = {0};
+	struct entity_rows ents = {0};
 	struct text_day today;
 	double t0;
 	struct time_point tp;
@@ -270,6 +488,8 @@ int ingest_article(struct db_conn *conn, const char *input_json, size_t len,
 		goto out;
 	}
 	err = date_rows_build(&doc, &rows);
+	if (!err)
+		err = entity_rows_build(&doc, &ents);
 	if (err)
 		goto out;
 	ain.doc = &doc;
@@ -278,10 +498,12 @@ int ingest_article(struct db_conn *conn, const char *input_json, size_t len,
 	ain.raw = raw;
 	ain.dates = rows.v;
 	ain.n_dates = rows.n;
+	ain.entities = ents.v;
 	t0 = seconds_now();
 	err = db_article_store(conn, &ain, item, id, created);
 	metrics_stage_observe(METRICS_STAGE_STORE, seconds_now() - t0);
 out:
+	entity_rows_release(&ents);
 	date_rows_release(&rows);
 	free(raw);
 	text_doc_release(&doc);
