@@ -21,11 +21,15 @@ struct db_kb_batch {
 };
 
 /* i: the batch's entities (the last of a repeated key wins), with their
- * country code (given, or that of the entity their P17 names); m: existing
+ * country code (given, or that of the entity their P17 names); m0: existing
  * rows, by QID, or by external_id for the default base's own ids ($17, the
  * keys that are no QID: one scan with a hashed array, none when empty, where
- * a join would loop over the table for each key); u and n
- * update or insert them; then labels are upserted per language and aliases
+ * a join would loop over the table for each key); a0: an entity of a
+ * Wikidata dump adopts the default base's entity without QID of the same
+ * name, kind and country (the GeoNames "Moscow" becomes Q649, keeping its
+ * newsd:geonames id in external_id), one each way; u and n update or
+ * insert them (u keeps the description, country and coordinates a dump does
+ * not give); then labels are upserted per language and aliases
  * added. Constraints are checked at the end of the statement, so the labels
  * may reference the rows inserted by n. */
 static const struct db_stmt STMT_KB_UPSERT = {
@@ -37,15 +41,30 @@ static const struct db_stmt STMT_KB_UPSERT = {
         "  $7::text[], $8::text[], $9::float8[], $10::float8[], $11::int[]) WITH ORDINALITY"
         "  AS t(key, qid, kind, name, norm, descr, cqid, cc, lat, lon, notab, ord)"
         " ORDER BY t.key, t.ord DESC),"
-        " m AS ("
+        " m0 AS ("
         " SELECT i.key, e.id FROM i JOIN entities e ON e.qid = i.qid"
         " UNION ALL"
         " SELECT e.external_id, e.id FROM entities e WHERE cardinality($17::text[]) > 0"
-        "  AND e.qid IS NULL AND e.external_id = ANY ($17::text[])),"
+        "  AND e.external_id = ANY ($17::text[])),"
+        " a0 AS ("
+        " SELECT DISTINCT ON (i.key) i.key, e.id, i.notab FROM i"
+        " JOIN entity_aliases al ON al.norm = i.norm"
+        " JOIN entities e ON e.id = al.entity_id AND e.norm_name = i.norm"
+        " WHERE i.qid IS NOT NULL AND e.qid IS NULL AND e.origin = 'kb' AND e.kind = i.kind"
+        "  AND (i.country IS NULL OR e.country IS NULL OR e.country = i.country)"
+        "  AND NOT EXISTS (SELECT 1 FROM m0 WHERE m0.key = i.key)"
+        " ORDER BY i.key, e.notability DESC, e.id),"
+        " m AS ("
+        " SELECT key, id FROM m0"
+        " UNION ALL"
+        " (SELECT DISTINCT ON (id) key, id FROM a0 ORDER BY id, notab DESC, key)),"
         " u AS ("
         " UPDATE entities e SET kind = i.kind, name = i.name, norm_name = i.norm,"
-        "  external_id = i.key, description = i.descr, country = i.country, latitude = i.lat,"
-        "  longitude = i.lon, notability = i.notab, origin = 'kb'"
+        "  qid = COALESCE(i.qid, e.qid), external_id = CASE WHEN i.qid IS NOT NULL"
+        "  AND e.external_id LIKE 'newsd:%' THEN e.external_id ELSE i.key END,"
+        "  description = COALESCE(i.descr, e.description),"
+        "  country = COALESCE(i.country, e.country), latitude = COALESCE(i.lat, e.latitude),"
+        "  longitude = COALESCE(i.lon, e.longitude), notability = i.notab, origin = 'kb'"
         " FROM m JOIN i USING (key) WHERE e.id = m.id RETURNING e.id, i.key),"
         " n AS ("
         " INSERT INTO entities (kind, name, norm_name, external_id, qid, description, country,"
