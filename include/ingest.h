@@ -26,7 +26,7 @@ int ingest_article(struct db_conn *conn, const char *input_json, size_t len,
 /* Start the worker thread: claims queued items and runs them on a pool of
  * cfg->workers threads. worker_id names this process in the queue. */
 int ingest_start(const struct config *cfg, struct db_pool *pool, struct ingest **out);
-/* A new job was committed: look for work now (any thread). */
+/* A new job or article was committed: look for work now (any thread). */
 void ingest_wake(struct ingest *ing);
 /* Stop claiming, give back what has not started, let running items finish,
  * then join the thread and free everything. */

@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* How long POST /articles waits for the article's event (milliseconds). */
+#define PLACE_WAIT_MS 2000
+
 static const char *const NO_PARAMS[] = {NULL};
 static const char *const LIST_PARAMS[] = {"q",  "lang",  "entity",     "event",  "from",
                                           "to", "limit", "duplicates", "cursor", NULL};
@@ -31,6 +34,13 @@ void api_articles_create(void *app_, const struct http_request *req, struct http
 		return;
 	}
 	err = ingest_article(conn, req->body, req->body_len, NULL, &id, &created, why);
+	/* The clustering leader places it in an event within milliseconds
+	 * when it runs: answer with the event, or without it after a while
+	 * (docs/api.md). */
+	if (!err && created) {
+		ingest_wake(app->ingest);
+		db_article_wait_placed(conn, id, PLACE_WAIT_MS);
+	}
 	if (!err)
 		err = db_article_json(conn, id, &json);
 	db_pool_release(app->pool, conn);

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cluster.h"
 #include "internal.h"
@@ -432,4 +433,35 @@ int db_cluster_new_ids(struct db_conn *c, bool stories, size_t n, int64_t *out)
 		err = -EIO;
 	PQclear(res);
 	return err;
+}
+
+static const struct db_stmt STMT_PLACED = {
+        "article_placed", "SELECT clustered_at IS NOT NULL FROM articles WHERE id = $1::bigint", 1};
+
+int db_article_wait_placed(struct db_conn *c, int64_t id, int timeout_ms)
+{
+	char ibuf[24];
+	const char *p[1] = {db_i64(ibuf, id)};
+	struct timespec nap = {0, 5 * 1000000L};
+	int waited = 0;
+
+	for (;;) {
+		PGresult *res = NULL;
+		int err = run(c, &STMT_PLACED, p, PGRES_TUPLES_OK, &res);
+		bool placed = !err && PQntuples(res) == 1 && PQgetvalue(res, 0, 0)[0] == 't';
+
+		if (!err && PQntuples(res) != 1)
+			err = -ENOENT;
+		PQclear(res);
+		if (err)
+			return err;
+		if (placed)
+			return 0;
+		if (waited >= timeout_ms)
+			return -ETIMEDOUT;
+		nanosleep(&nap, NULL);
+		waited += 5;
+		if (nap.tv_nsec < 40 * 1000000L)
+			nap.tv_nsec *= 2; /* 5, 10, 20, 40 ms: quick when the leader is here */
+	}
 }

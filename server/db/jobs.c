@@ -18,12 +18,14 @@ static const struct db_stmt STMT_CREATE = {
 
 static const struct db_stmt STMT_JSON = {
         "job_json",
-        "SELECT json_build_object('id', j.id, 'status', CASE WHEN c.queued + c.running = 0 THEN "
+        "SELECT json_build_object('id', j.id, 'status', CASE WHEN c.queued + c.running + "
+        "c.clustering = 0 THEN "
         "CASE WHEN j.cancelled_at IS NOT NULL AND c.cancelled > 0 THEN 'cancelled' ELSE 'done' "
         "END WHEN c.running + c.done + c.failed + c.cancelled = 0 THEN 'queued' ELSE 'running' "
         "END, 'created_at', newsd_iso(j.created_at), 'updated_at', newsd_iso(j.updated_at), "
         "'counts', json_build_object('total', j.total, 'queued', c.queued, 'running', c.running, "
-        "'done', c.done, 'failed', c.failed, 'cancelled', c.cancelled), "
+        "'done', c.done, 'failed', c.failed, 'cancelled', c.cancelled, 'clustering', "
+        "c.clustering), "
         "'errors', coalesce((SELECT json_agg(json_build_object('index', f.idx, 'error', f.error) "
         "ORDER BY f.idx) FROM (SELECT idx, error FROM job_items WHERE job_id = j.id AND status = "
         "'failed' ORDER BY idx LIMIT 1000) f), '[]'::json), "
@@ -33,7 +35,9 @@ static const struct db_stmt STMT_JSON = {
         "FROM jobs j CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE status = 'queued') AS "
         "queued, count(*) FILTER (WHERE status = 'running') AS running, count(*) FILTER (WHERE "
         "status = 'done') AS done, count(*) FILTER (WHERE status = 'failed') AS failed, count(*) "
-        "FILTER (WHERE status = 'cancelled') AS cancelled FROM job_items WHERE job_id = j.id) c "
+        "FILTER (WHERE status = 'cancelled') AS cancelled, count(*) FILTER (WHERE status = 'done' "
+        "AND EXISTS (SELECT 1 FROM articles a WHERE a.id = article_id AND a.clustered_at IS "
+        "NULL)) AS clustering FROM job_items WHERE job_id = j.id) c "
         "WHERE j.id = $1::bigint",
         1};
 

@@ -1,6 +1,8 @@
 /* Storing an article: dedup, source, article row, entities and mentions,
- * event assignment and (for job items) the item's outcome, all in one
- * transaction so that a crash leaves either everything or nothing. */
+ * the event features the clustering reads, and (for job items) the item's
+ * outcome, all in one transaction so that a crash leaves either everything
+ * or nothing. The article's event is decided afterwards, in arrival order,
+ * by the clustering leader (server/ingest/clusterer.c). */
 #include "internal.h"
 #include "log.h"
 #include "strbuf.h"
@@ -16,7 +18,7 @@
  * kind of "look up, then insert if absent" against concurrent writers. */
 static const struct db_stmt STMT_LOCK = {"store_lock",
                                          "SELECT pg_advisory_xact_lock($1::int, hashtext($2))", 2};
-enum { LOCK_ARTICLE = 1, LOCK_ENTITY = 2, LOCK_CLUSTER = 3 };
+enum { LOCK_ARTICLE = 1, LOCK_ENTITY = 2 };
 
 static const struct db_stmt STMT_BY_URL = {"article_by_url",
                                            "SELECT id FROM articles WHERE url = $1", 1};
@@ -81,36 +83,6 @@ static const struct db_stmt STMT_MENTIONS = {
         "$1::bigint, e, c, o, s, sp::int[] FROM unnest($2::bigint[], $3::int[], $4::int[], "
         "$5::text[], $6::text[]) AS t(e, c, o, s, sp)",
         6};
-/* Candidate events: those sharing a linked entity with the article and
- * active within three days of its date. The foundation's "simple similarity
- * test"; issue 5 replaces it with TF-IDF, entity and date scoring. */
-static const struct db_stmt STMT_CANDIDATES = {
-        "event_candidates",
-        "SELECT ee.event_id, count(*), (SELECT count(*) FROM event_entities x WHERE x.event_id "
-        "= ee.event_id) FROM event_entities ee JOIN events e ON e.id = ee.event_id WHERE "
-        "ee.entity_id = ANY ($1::bigint[]) AND e.last_published >= $2::timestamptz - interval '3 "
-        "days' AND e.first_published <= $2::timestamptz + interval '3 days' GROUP BY "
-        "ee.event_id ORDER BY 2 DESC, 1 LIMIT 10",
-        2};
-static const struct db_stmt STMT_EVENT_INSERT = {
-        "event_insert",
-        "INSERT INTO events (title, article_count, first_published, last_published) VALUES ($1, "
-        "1, $2::timestamptz, $2::timestamptz) RETURNING id",
-        2};
-static const struct db_stmt STMT_EVENT_JOIN = {
-        "event_join",
-        "UPDATE events SET article_count = article_count + 1, first_published = "
-        "least(first_published, $2::timestamptz), last_published = greatest(last_published, "
-        "$2::timestamptz), title = coalesce(title, $3), updated_at = now() WHERE id = $1::bigint",
-        3};
-static const struct db_stmt STMT_EVENT_ENTITIES = {
-        "event_entities_upsert",
-        "INSERT INTO event_entities (event_id, entity_id, weight) SELECT $1::bigint, e, w FROM "
-        "unnest($2::bigint[], $3::int[]) AS t(e, w) ON CONFLICT (event_id, entity_id) DO UPDATE "
-        "SET weight = event_entities.weight + EXCLUDED.weight",
-        3};
-static const struct db_stmt STMT_SET_EVENT = {
-        "article_set_event", "UPDATE articles SET event_id = $2::bigint WHERE id = $1::bigint", 2};
 static const struct db_stmt STMT_ITEM_DONE = {
         "item_done",
         "WITH done AS (UPDATE job_items SET status = 'done', article_id = $4::bigint, error = "
@@ -176,95 +148,6 @@ int db_article_find_existing(struct db_conn *conn, const char *url, const char *
 		err = find_one(conn, &STMT_BY_URL, url, id_out);
 	if (err == -ENOENT && content_hash)
 		err = find_one(conn, &STMT_BY_HASH, content_hash, id_out);
-	return err;
-}
-
-/* "{1,2,3}" array literals for the linked ids and their counts: values of
- * parameters, never SQL text. */
-static int array_literals(const struct linked *l, size_t n, char **ids, char **counts)
-{
-	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
-	char ibuf[24], cbuf[24];
-	size_t i;
-	int err = strbuf_addch(&a, '{') || strbuf_addch(&b, '{') ? -ENOMEM : 0;
-
-	for (i = 0; i < n && !err; i++) {
-		err = db_array_add(&a, db_i64(ibuf, l[i].id), i == 0);
-		if (!err)
-			err = db_array_add(&b, db_i64(cbuf, l[i].count), i == 0);
-	}
-	if (!err && (strbuf_addch(&a, '}') || strbuf_addch(&b, '}')))
-		err = -ENOMEM;
-	if (err) {
-		strbuf_release(&a);
-		strbuf_release(&b);
-		return err;
-	}
-	*ids = strbuf_detach(&a, NULL);
-	*counts = strbuf_detach(&b, NULL);
-	return *ids && *counts ? 0 : -ENOMEM;
-}
-
-/* Join event_id when given (a near duplicate joins its original's event);
- * else the best candidate event when it shares at least two entities and
- * they cover at least 30% of the smaller entity set; else open a new one. */
-static int assign_event(struct db_conn *c, int64_t article_id, const char *when, const char *title,
-                        const struct linked *l, size_t n, int64_t event_id)
-{
-	char *ids = NULL, *counts = NULL;
-	char ebuf[24], abuf[24];
-	PGresult *res = NULL;
-	int err = array_literals(l, n, &ids, &counts);
-
-	if (err)
-		return err;
-	err = lock_key(c, LOCK_CLUSTER, "events");
-	if (!err && !event_id && n >= 2) {
-		const char *p[2] = {ids, when};
-		int r;
-
-		err = run(c, &STMT_CANDIDATES, p, PGRES_TUPLES_OK, &res);
-		for (r = 0; !err && r < PQntuples(res); r++) {
-			long shared = atol(PQgetvalue(res, r, 1));
-			long size = atol(PQgetvalue(res, r, 2));
-			long smaller = size < (long)n ? size : (long)n;
-
-			if (shared >= 2 && shared * 10 >= smaller * 3) {
-				event_id = strtoll(PQgetvalue(res, r, 0), NULL, 10);
-				break;
-			}
-		}
-		PQclear(res);
-		res = NULL;
-	}
-	if (err)
-		goto out;
-	if (event_id) {
-		const char *p[3] = {db_i64(ebuf, event_id), when, title};
-
-		err = run(c, &STMT_EVENT_JOIN, p, PGRES_COMMAND_OK, NULL);
-	} else {
-		const char *p[2] = {title, when};
-
-		err = run(c, &STMT_EVENT_INSERT, p, PGRES_TUPLES_OK, &res);
-		if (!err)
-			err = db_result_int64(res, 0, &event_id);
-		PQclear(res);
-	}
-	db_i64(ebuf, event_id);
-	if (!err && n) {
-		const char *p[3] = {ebuf, ids, counts};
-
-		err = run(c, &STMT_EVENT_ENTITIES, p, PGRES_COMMAND_OK, NULL);
-	}
-	if (!err) {
-		const char *p[2] = {db_i64(abuf, article_id), ebuf};
-
-		err = run(c, &STMT_SET_EVENT, p, PGRES_COMMAND_OK, NULL);
-	}
-out:
-	free(ids);
-	free(counts);
 	return err;
 }
 
@@ -899,9 +782,10 @@ int db_article_store(struct db_conn *conn, const struct db_article_in *in,
 			err = db_minhash_bands_insert(conn, id, doc->minhash);
 		if (!err)
 			err = db_dates_insert(conn, id, in->dates, in->n_dates);
+		/* Its event comes later, from the clustering leader, which
+		 * reads these (server/ingest/clusterer.c). */
 		if (!err)
-			err = assign_event(conn, id, when, doc->title, linked, n_linked,
-			                   original_event);
+			err = db_features_insert(conn, id, doc, in->features);
 		*created = !err;
 	}
 	if (!err && item)

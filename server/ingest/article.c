@@ -125,8 +125,9 @@ static void date_rows_release(struct date_rows *rows)
 static int date_rows_build(const struct text_doc *doc, struct date_rows *rows)
 {
 	const char *body = doc->body;
-	size_t i, need = 0, used = 0, byte = 0;
-	int chars = 0;
+	struct char_cursor cur = {body, 0, 0};
+	size_t i, need = 0, used = 0;
+	int last_end = 0;
 
 	memset(rows, 0, sizeof(*rows));
 	if (!doc->n_dates)
@@ -145,15 +146,11 @@ static int date_rows_build(const struct text_doc *doc, struct date_rows *rows)
 		struct db_date *r = &rows->v[rows->n];
 		size_t len = (size_t)(d->end - d->start);
 
-		if (d->start < (int)byte || d->end < d->start)
+		if (d->start < last_end || d->end < d->start)
 			continue; /* overlapping or malformed span: skip it */
-		for (; byte < (size_t)d->start; byte++)
-			chars += ((unsigned char)body[byte] & 0xc0) != 0x80;
-		r->start = chars;
-		r->end = chars;
-		for (; byte < (size_t)d->end; byte++)
-			r->end += ((unsigned char)body[byte] & 0xc0) != 0x80;
-		chars = r->end;
+		r->start = ingest_char_offset(&cur, d->start);
+		r->end = ingest_char_offset(&cur, d->end);
+		last_end = d->end;
 		r->text = rows->buf + used;
 		memcpy(rows->buf + used, body + d->start, len);
 		rows->buf[used + len] = '\0';
@@ -416,6 +413,7 @@ int ingest_article(struct db_conn *conn, const char *input_json, size_t len,
 	struct text_input tin = {0};
 	struct db_article_in ain = {0};
 	struct date_rows rows = {0};
+	struct db_features features = {0};
 	struct entity_rows ents = {0};
 	struct text_day today;
 	double t0;
@@ -489,6 +487,8 @@ int ingest_article(struct db_conn *conn, const char *input_json, size_t len,
 	}
 	err = date_rows_build(&doc, &rows);
 	if (!err)
+		err = ingest_features_build(&doc, &features);
+	if (!err)
 		err = entity_rows_build(&doc, &ents);
 	if (err)
 		goto out;
@@ -498,12 +498,14 @@ int ingest_article(struct db_conn *conn, const char *input_json, size_t len,
 	ain.raw = raw;
 	ain.dates = rows.v;
 	ain.n_dates = rows.n;
+	ain.features = &features;
 	ain.entities = ents.v;
 	t0 = seconds_now();
 	err = db_article_store(conn, &ain, item, id, created);
 	metrics_stage_observe(METRICS_STAGE_STORE, seconds_now() - t0);
 out:
 	entity_rows_release(&ents);
+	ingest_features_release(&features);
 	date_rows_release(&rows);
 	free(raw);
 	text_doc_release(&doc);

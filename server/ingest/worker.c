@@ -7,6 +7,7 @@
 #include "config.h"
 #include "db.h"
 #include "ingest.h"
+#include "internal.h"
 #include "log.h"
 #include "metrics.h"
 
@@ -43,6 +44,7 @@ struct ingest {
 	bool stopping;
 	uint64_t last_heartbeat_ms, last_reclaim_ms;
 	struct work *pending;
+	struct clusterer *clusterer; /* places the stored articles into events */
 };
 
 static void unlink_work(struct ingest *ing, struct work *w)
@@ -113,6 +115,7 @@ static void item_done(uv_work_t *req, int status)
 	free(w->item.input);
 	free(w);
 	ing->inflight--;
+	clusterer_wake(ing->clusterer);
 	if (ing->stopping)
 		maybe_close(ing);
 	else
@@ -273,11 +276,14 @@ int ingest_start(const struct config *cfg, struct db_pool *pool, struct ingest *
 	ing->wake.data = ing->stop.data = ing->timer.data = ing;
 	/* First tick at once: reclaim what a previous run left running. */
 	uv_timer_start(&ing->timer, on_timer, 0, (uint64_t)cfg->job_poll_ms);
-	err = uv_thread_create(&ing->thread, run_loop, ing);
+	err = clusterer_start(pool, &ing->clusterer);
+	if (!err && uv_thread_create(&ing->thread, run_loop, ing))
+		err = -EAGAIN;
 	if (err) {
+		clusterer_stop(ing->clusterer);
 		uv_loop_close(&ing->loop);
 		free(ing);
-		return -EAGAIN;
+		return err;
 	}
 	log_info("ingest: worker '%s' started with %ld thread(s)", ing->worker_id, cfg->workers);
 	*out = ing;
@@ -286,8 +292,10 @@ int ingest_start(const struct config *cfg, struct db_pool *pool, struct ingest *
 
 void ingest_wake(struct ingest *ing)
 {
-	if (ing)
+	if (ing) {
 		uv_async_send(&ing->wake);
+		clusterer_wake(ing->clusterer);
+	}
 }
 
 void ingest_stop(struct ingest *ing)
@@ -300,6 +308,7 @@ void ingest_stop(struct ingest *ing)
 	uv_run(&ing->loop, UV_RUN_DEFAULT);
 	if (uv_loop_close(&ing->loop))
 		log_warn("ingest: loop closed with live handles");
+	clusterer_stop(ing->clusterer);
 	free(ing);
 	log_info("ingest: stopped");
 }

@@ -47,7 +47,7 @@ test('120 articles sharing eight names, four workers: all stored, none failed, n
 	assert.equal(r.status, 202, r.text);
 	const job = await waitJob(r.json.id, { timeout: 60000 });
 	assert.deepEqual(job.errors, []);
-	assert.deepEqual(job.counts, { total: n, queued: 0, running: 0, done: n, failed: 0, cancelled: 0 });
+	assert.deepEqual(job.counts, { total: n, queued: 0, running: 0, done: n, failed: 0, cancelled: 0, clustering: 0 });
 	const log = fs.readFileSync(currentStack().outDir + '/server.log', 'utf8');
 	assert.doesNotMatch(log, /deadlock/i, 'the server log reports no deadlock');
 	assert.doesNotMatch(log, /retrying later/, 'no item needed a retry');

@@ -166,7 +166,7 @@ test('GET /events/{id}: participants, counts and activity window', async () => {
 	assert.equal(e.article_count, 2);
 	assertTime(e.first_published, '2023-03-14T00:00:00Z');
 	assertTime(e.last_published, '2023-03-14T20:30:00Z');
-	assert.equal(e.date, null, 'the foundation pipeline leaves date null');
+	assert.equal(e.date, '2023-03-14', 'the happening: "a reçu mardi", published on Tuesday 14 March');
 	const names = e.entities.map((x) => fold(x.name));
 	assert.ok(names.some((n) => n.includes('macron')) && names.some((n) => n.includes('scholz')), `participants: ${names}`);
 	assert.ok(e.entities.every((x) => x.weight >= 0));

@@ -149,7 +149,7 @@ test('bad limit, cursor, filters -> 400 naming the parameter', async () => {
 
 // (GET / is the dashboard: see static_cors.test.mjs.)
 test('unknown paths -> 404', async () => {
-	await each(['/nope', '/articles/1/entities', '/entities/1/events', '/api/articles', '/articles/', '/healthz/x', '/jobs/1/items'], async (p) => {
+	await each(['/nope', '/articles/1/entities', '/entities/1/nope', '/api/articles', '/articles/', '/healthz/x', '/jobs/1/items'], async (p) => {
 		problem(await api('GET', p), 404, null, `GET ${p}`);
 	});
 	problem(await api('POST', '/nope', { body: {} }), 404, null, 'POST /nope');

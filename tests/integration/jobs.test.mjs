@@ -37,7 +37,7 @@ async function submit(body, headers = {}) {
 }
 
 function assertCounts(job, want) {
-	assert.deepEqual(job.counts, { queued: 0, running: 0, cancelled: 0, failed: 0, ...want });
+	assert.deepEqual(job.counts, { queued: 0, running: 0, cancelled: 0, failed: 0, clustering: 0, ...want });
 }
 
 const finished = {};

@@ -42,7 +42,7 @@ async function waitPartial(id, total) {
 // Every item done exactly once: by the job's article ids and by the markers.
 async function assertExactlyOnce(job, tag, n) {
 	assert.equal(job.status, 'done');
-	assert.deepEqual(job.counts, { total: n, queued: 0, running: 0, done: n, failed: 0, cancelled: 0 });
+	assert.deepEqual(job.counts, { total: n, queued: 0, running: 0, done: n, failed: 0, cancelled: 0, clustering: 0 });
 	assert.deepEqual(job.errors, []);
 	assert.deepEqual(job.articles.map((a) => a.index), Array.from({ length: n }, (_, i) => i), 'one article per index');
 	assert.equal(new Set(job.articles.map((a) => a.id)).size, n, 'distinct article ids');
