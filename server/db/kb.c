@@ -78,12 +78,14 @@ static const struct db_stmt STMT_KB_UPSERT = {
         " l AS ("
         " INSERT INTO entity_labels (entity_id, lang, name)"
         " SELECT DISTINCT ON (id, lang) id, lang, name FROM nm WHERE label ORDER BY id, lang"
-        " ON CONFLICT (entity_id, lang) DO UPDATE SET name = EXCLUDED.name),"
+        " ON CONFLICT (entity_id, lang) DO UPDATE SET name = EXCLUDED.name"
+        "  WHERE entity_labels.name IS DISTINCT FROM EXCLUDED.name),"
         " a AS ("
         " INSERT INTO entity_aliases (norm, entity_id, lang, name)"
         " SELECT DISTINCT ON (norm, id, lang) norm, id, lang, name FROM nm"
         " ORDER BY norm, id, lang, label DESC"
-        " ON CONFLICT (norm, entity_id, lang) DO UPDATE SET name = EXCLUDED.name)"
+        " ON CONFLICT (norm, entity_id, lang) DO UPDATE SET name = EXCLUDED.name"
+        "  WHERE entity_aliases.name IS DISTINCT FROM EXCLUDED.name)"
         " SELECT count(*) FROM ids",
         17,
 };
