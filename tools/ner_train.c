@@ -87,6 +87,119 @@ static void add_set(struct item **items, size_t *n, size_t *cap, struct gold_set
 	}
 }
 
+struct feats {
+	uint32_t (*f)[NER_MAX_FEATS];
+	uint8_t *n;
+	uint8_t *tags;
+	size_t cap;
+};
+
+static struct feats fs;
+
+/* Viterbi with the float weights, as ner_tag() decodes with the int16 ones. */
+static void viterbi(const struct ner_doc *d, const float *w, uint8_t *tags)
+{
+	static float(*delta)[NER_TAGS];
+	static uint8_t(*back)[NER_TAGS];
+	static size_t cap;
+	uint32_t tf[NER_MAX_FEATS];
+	size_t i, k, n;
+	int t, p, best;
+
+	if (d->n > cap) {
+		cap = d->n;
+		delta = realloc(delta, cap * sizeof(*delta));
+		back = realloc(back, cap * sizeof(*back));
+		if (!delta || !back)
+			gold_die();
+	}
+	for (i = 0; i < d->n; i++) {
+		float sc[NER_TAGS] = {0};
+
+		for (k = 0; k < fs.n[i]; k++)
+			for (t = 0; t < NER_TAGS; t++)
+				sc[t] += w[(size_t)fs.f[i][k] * NER_ROW + (size_t)t];
+		for (t = 0; t < NER_TAGS; t++)
+			delta[i][t] = -INFINITY;
+		for (p = 0; p < NER_TAGS; p++) {
+			float tr[NER_TAGS] = {0};
+
+			if (i ? delta[i - 1][p] == -INFINITY : p != NER_O)
+				continue;
+			n = ner_tag_features(d, i, p, tf);
+			for (k = 0; k < n; k++)
+				for (t = 0; t < NER_TAGS; t++)
+					tr[t] += w[(size_t)tf[k] * NER_ROW + (size_t)t];
+			for (t = 0; t < NER_TAGS; t++) {
+				float v = (i ? delta[i - 1][p] : 0) + tr[t] + sc[t];
+
+				if (ner_allowed_at(d, i, p, t) && v > delta[i][t]) {
+					delta[i][t] = v;
+					back[i][t] = (uint8_t)p;
+				}
+			}
+		}
+	}
+	if (!d->n)
+		return;
+	for (best = 0, t = 1; t < NER_TAGS; t++)
+		if (delta[d->n - 1][t] > delta[d->n - 1][best])
+			best = t;
+	for (i = d->n; i-- > 0;) {
+		tags[i] = (uint8_t)best;
+		best = back[i][best];
+	}
+}
+
+static void update(float *w, double *wa, uint32_t b, int t, float by, double c)
+{
+	size_t r = (size_t)b * NER_ROW + (size_t)t;
+
+	w[r] += by;
+	wa[r] += by * c;
+}
+
+/* One structured-perceptron step on a document; returns its token errors. */
+static size_t train_doc(const struct ner_doc *d, const uint8_t *gold, float *w, double *wa,
+                        double c, double drop)
+{
+	uint32_t tf[NER_MAX_FEATS];
+	size_t i, k, n, errors = 0;
+
+	if (d->n > fs.cap) {
+		fs.cap = d->n;
+		fs.f = realloc(fs.f, fs.cap * sizeof(*fs.f));
+		fs.n = realloc(fs.n, fs.cap);
+		fs.tags = realloc(fs.tags, fs.cap);
+		if (!fs.f || !fs.n || !fs.tags)
+			gold_die();
+	}
+	for (i = 0; i < d->n; i++)
+		fs.n[i] = (uint8_t)ner_features(d, i, fs.f[i], rnd() % 1000 < drop * 1000);
+	viterbi(d, w, fs.tags);
+	for (i = 0; i < d->n; i++) {
+		int g = gold[i], p = fs.tags[i], gp = i ? gold[i - 1] : NER_O,
+		    pp = i ? fs.tags[i - 1] : NER_O;
+
+		if (g != p) {
+			errors++;
+			for (k = 0; k < fs.n[i]; k++) {
+				update(w, wa, fs.f[i][k], g, 1, c);
+				update(w, wa, fs.f[i][k], p, -1, c);
+			}
+		}
+		if (g != p || gp != pp) {
+			n = ner_tag_features(d, i, gp, tf);
+			for (k = 0; k < n; k++)
+				update(w, wa, tf[k], g, 1, c);
+			n = ner_tag_features(d, i, pp, tf);
+			for (k = 0; k < n; k++)
+				update(w, wa, tf[k], p, -1, c);
+		}
+	}
+	return errors;
+}
+
 static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 struct out {
@@ -279,7 +392,7 @@ int main(int argc, char **argv)
 	           *gaz_path = "data/kb/gazetteer.tsv", *out = "server/text/ner_model.c",
 	           *gaz_out = "server/text/ner_gaz.c";
 	int epochs = 10, prune = 24, i;
-	double drop = 0.25;
+	double drop = 0.4;
 	struct gold_set train = {0}, own = {0};
 	struct item *items = NULL;
 	size_t n_items = 0, cap = 0, k, j, tokens = 0, *order;
@@ -360,40 +473,10 @@ int main(int argc, char **argv)
 		}
 		for (k = 0; k < n_order; k++) {
 			const struct item *it = &items[order[k]];
-			int prev = NER_O, prev2 = NER_O;
 
-			for (j = 0; j < it->d.n; j++) {
-				uint32_t f[NER_MAX_FEATS];
-				float sc[NER_ROW] = {0};
-				size_t n, m;
-				int t, best = NER_O, gold = it->gold[j];
-
-				n = ner_features(&it->d, j, f, rnd() % 1000 < drop * 1000);
-				n += ner_tag_features(&it->d, j, prev, prev2, f + n);
-				for (m = 0; m < n; m++)
-					for (t = 0; t < NER_TAGS; t++)
-						sc[t] += w[(size_t)f[m] * NER_ROW + (size_t)t];
-				for (t = 1; t < NER_TAGS; t++)
-					if (ner_allowed_at(&it->d, j, prev, t) && sc[t] > sc[best])
-						best = t;
-				if (!ner_allowed_at(&it->d, j, prev, gold))
-					gold--; /* I-X after a wrong tag: B-X is right here */
-				if (best != gold) {
-					for (m = 0; m < n; m++) {
-						size_t r = (size_t)f[m] * NER_ROW;
-
-						w[r + (size_t)gold] += 1;
-						wa[r + (size_t)gold] += c;
-						w[r + (size_t)best] -= 1;
-						wa[r + (size_t)best] -= c;
-					}
-					errors++;
-				}
-				seen++;
-				c++;
-				prev2 = prev;
-				prev = best;
-			}
+			errors += train_doc(&it->d, it->gold, w, wa, c, drop);
+			seen += it->d.n;
+			c += 1;
 		}
 		fprintf(stderr, "ner_train: epoch %d: %.4f token error rate\n", i + 1,
 		        (double)errors / (double)seen);
@@ -401,7 +484,8 @@ int main(int argc, char **argv)
 	for (k = 0; k < (size_t)NER_BUCKETS * NER_ROW; k++)
 		w[k] -= (float)(wa[k] / c);
 	snprintf(about, sizeof(about),
-	         "averaged perceptron, %d epochs, word dropout %.2f; trained on Europeana "
+	         "averaged structured perceptron (Viterbi), %d epochs, word dropout %.2f; "
+	         "trained on Europeana "
 	         "Newspapers French (CC0, %zu documents) and the project's own sentences "
 	         "(data/ner/own: %s)%s",
 	         epochs, drop, train.n, names.n ? names.buf : "none",

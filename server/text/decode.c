@@ -207,45 +207,146 @@ char *text_collapse_ws(const char *s, size_t len)
 	return out;
 }
 
+#define KEY_SHORT_I 0xe000 /* "й": see keep_letters() */
+#define KEY_YI 0xe001      /* "ї" */
+
+/* Latin for the Cyrillic and Greek letters left after case folding and
+ * mark stripping (so "й" arrives as "и", "ё" as "е"), and for the Latin
+ * letters Unicode does not decompose. A simple BGN/PCGN-like table: what
+ * the French, English and German press print for Russian, Ukrainian, Serbian
+ * and Greek names is close enough to meet it on most surnames ("Путин" ->
+ * "putin"). NULL: keep the code point. */
+static const char *translit(int32_t cp)
+{
+	static const char *const cyr[0x60] = {
+	        /* U+0400..U+040F are upper case: folded away before */
+	        [0x30] = "a",    [0x31] = "b",  [0x32] = "v",  [0x33] = "g",  [0x34] = "d",
+	        [0x35] = "e",    [0x36] = "zh", [0x37] = "z",  [0x38] = "i",  [0x39] = "y",
+	        [0x3a] = "k",    [0x3b] = "l",  [0x3c] = "m",  [0x3d] = "n",  [0x3e] = "o",
+	        [0x3f] = "p",    [0x40] = "r",  [0x41] = "s",  [0x42] = "t",  [0x43] = "u",
+	        [0x44] = "f",    [0x45] = "kh", [0x46] = "ts", [0x47] = "ch", [0x48] = "sh",
+	        [0x49] = "shch", [0x4a] = "",   [0x4b] = "y",  [0x4c] = "",   [0x4d] = "e",
+	        [0x4e] = "yu",   [0x4f] = "ya", [0x50] = "e",  [0x51] = "e",  [0x52] = "dj",
+	        [0x53] = "g",    [0x54] = "ye", [0x55] = "dz", [0x56] = "i",  [0x57] = "yi",
+	        [0x58] = "j",    [0x59] = "lj", [0x5a] = "nj", [0x5b] = "c",  [0x5c] = "k",
+	        [0x5d] = "i",    [0x5e] = "u",  [0x5f] = "dz"};
+	static const char *const greek[0x20] = {
+	        [0x00] = "",  [0x01] = "a", [0x02] = "v", [0x03] = "g",  [0x04] = "d",
+	        [0x05] = "e", [0x06] = "z", [0x07] = "i", [0x08] = "th", [0x09] = "i",
+	        [0x0a] = "k", [0x0b] = "l", [0x0c] = "m", [0x0d] = "n",  [0x0e] = "x",
+	        [0x0f] = "o", [0x10] = "p", [0x11] = "r", [0x12] = "s",  [0x13] = "s",
+	        [0x14] = "t", [0x15] = "y", [0x16] = "f", [0x17] = "ch", [0x18] = "ps",
+	        [0x19] = "o", [0x1a] = "i", [0x1b] = "y"};
+
+	if (cp >= 0x430 && cp < 0x460)
+		return cyr[cp - 0x400];
+	if (cp >= 0x3b0 && cp < 0x3cc)
+		return cp == 0x3b0 ? "y" : greek[cp - 0x3b0];
+	switch (cp) {
+	case KEY_SHORT_I:
+		return "y";
+	case KEY_YI:
+		return "yi";
+	case 0x3c2:
+		return "s"; /* final sigma, if folding left it */
+	case 0x491:
+		return "g"; /* ґ */
+	case 0x45e:
+		return "u"; /* ў */
+	case 0xe6:
+		return "ae";
+	case 0xf0:
+		return "d"; /* ð */
+	case 0xf8:
+		return "o"; /* ø */
+	case 0xfe:
+		return "th"; /* þ */
+	case 0xdf:
+		return "ss";
+	case 0x111:
+		return "d"; /* đ */
+	case 0x127:
+		return "h"; /* ħ */
+	case 0x131:
+		return "i"; /* dotless ı */
+	case 0x142:
+		return "l"; /* ł */
+	case 0x153:
+		return "oe";
+	case 0x167:
+		return "t"; /* ŧ */
+	case 0x192:
+		return "f"; /* ƒ */
+	}
+	return NULL;
+}
+
+/* Letters whose mark makes another letter in transliteration: "й" is "y",
+ * not "и" + breve; "ї" is "yi". Mapped to private-use code points before
+ * utf8proc strips marks, and spelled by translit(). */
+
+static utf8proc_int32_t keep_letters(utf8proc_int32_t cp, void *data)
+{
+	(void)data;
+	if (cp == 0x439 || cp == 0x419)
+		return KEY_SHORT_I;
+	if (cp == 0x457 || cp == 0x407)
+		return KEY_YI;
+	return cp;
+}
+
 /* NFKC + case fold + marks stripped (utf8proc), then typographic apostrophes
- * folded to ' so that "Côte d’Ivoire" and "Cote d'Ivoire" share a key, and
- * white space collapsed. The result is never longer than the mapped string,
- * so the clean-up runs in place. */
+ * folded to ' so that "Côte d’Ivoire" and "Cote d'Ivoire" share a key,
+ * Cyrillic and Greek transliterated and undecomposable Latin letters folded
+ * (translit above), and white space collapsed. */
 char *text_normalize_key(const char *s)
 {
 	utf8proc_uint8_t *dst = NULL;
 	utf8proc_ssize_t n;
 	size_t i = 0, o = 0;
-	char *k;
+	char *k, *out;
 	bool space = false;
 
 	if (!s)
 		return NULL;
-	n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &dst,
-	                 UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
-	                         UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
+	n = utf8proc_map_custom((const utf8proc_uint8_t *)s, 0, &dst,
+	                        UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+	                                UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK,
+	                        keep_letters, NULL);
 	if (n < 0)
 		return NULL;
 	k = (char *)dst;
+	out = malloc(2 * (size_t)n + 1); /* "щ" (2 bytes) -> "shch": the most it grows */
+	if (!out) {
+		free(k);
+		return NULL;
+	}
 	while (k[i]) {
 		int32_t cp;
 		int len = utf8_next(k + i, &cp);
+		const char *t;
 
 		if (text_is_space(cp) || text_is_newline(cp)) {
 			space = o > 0;
 		} else if (!text_is_invisible(cp)) {
 			if (space)
-				k[o++] = ' ';
+				out[o++] = ' ';
 			space = false;
 			if (cp == 0x2019 || cp == 0x2018) {
-				k[o++] = '\'';
+				out[o++] = '\'';
+			} else if (cp >= 0x80 && (t = translit(cp))) {
+				size_t tl = strlen(t);
+
+				memcpy(out + o, t, tl);
+				o += tl;
 			} else {
-				memmove(k + o, k + i, (size_t)len);
+				memcpy(out + o, k + i, (size_t)len);
 				o += (size_t)len;
 			}
 		}
 		i += (size_t)len;
 	}
-	k[o] = '\0';
-	return k;
+	out[o] = '\0';
+	free(k);
+	return out;
 }

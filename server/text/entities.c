@@ -107,7 +107,8 @@ static bool name_edge(const struct ner_tok *t)
 }
 
 /* Trim and check tokens a..b of type ty, then record the mention. */
-static int add_span(struct mentions *ms, const struct ner_doc *d, size_t a, size_t b, int ty)
+static int add_span(struct mentions *ms, const struct ner_doc *d, size_t a, size_t b, int ty,
+                    bool exact)
 {
 	struct mention m = {0};
 	bool title = false, content = false;
@@ -140,9 +141,9 @@ static int add_span(struct mentions *ms, const struct ner_doc *d, size_t a, size
 			title = true;
 		}
 	}
-	while (b > a && !name_edge(&d->v[b]))
+	while (!exact && b > a && !name_edge(&d->v[b]))
 		b--;
-	if (a > b || !name_edge(&d->v[a]) || !name_edge(&d->v[b]))
+	if (a > b || !name_edge(&d->v[a]) || (!exact && !name_edge(&d->v[b])))
 		return 0;
 	for (k = a; k <= b; k++) {
 		const struct ner_tok *t = &d->v[k];
@@ -245,7 +246,7 @@ static int group_type(const int *votes)
 	for (t = NER_PER; t < NER_TYPES; t++)
 		if (votes[t] > votes[best])
 			best = t;
-	return best;
+	return votes[best] ? best : NER_NONE;
 }
 
 struct suffix {
@@ -531,8 +532,158 @@ out:
 }
 
 /* Spans of the tags, acronym long forms replacing what they cover. */
-static int collect(struct mentions *ms, const struct ner_doc *d, uint8_t *tags)
+/* ---- capitalised runs the model left out ---- */
+
+/* Tokens j-1 and j are one space apart (or j follows an elision). */
+static bool glued(const struct ner_doc *d, size_t j)
 {
+	const struct ner_tok *p = &d->v[j - 1], *t = &d->v[j];
+
+	if (t->flags & NT_NL)
+		return false;
+	if (p->flags & NT_ELIDED)
+		return t->start == p->end;
+	return t->start == p->end + 1 && d->text[p->end] == ' ';
+}
+
+/* A particle inside a name: not a German article ("der", "den", "des",
+ * "das", "dem"), except after "von"/"van" ("Ursula von der Leyen"). */
+static bool name_particle(const struct ner_doc *d, size_t j)
+{
+	const char *f = d->pool + d->v[j].fold;
+
+	if (!(d->v[j].lex & NL_PARTICLE) || (d->v[j].flags & NT_CAP))
+		return false;
+	if (f[0] == 'd' && (f[1] == 'e' || f[1] == 'a') &&
+	    (!strcmp(f, "der") || !strcmp(f, "den") || !strcmp(f, "des") || !strcmp(f, "das") ||
+	     !strcmp(f, "dem")))
+		return j > 0 && (!strcmp(d->pool + d->v[j - 1].fold, "von") ||
+		                 !strcmp(d->pool + d->v[j - 1].fold, "van"));
+	return true;
+}
+
+static bool cap_word(const struct ner_tok *t)
+{
+	return (t->flags & (NT_WORD | NT_CAP)) == (NT_WORD | NT_CAP) &&
+	       !(t->flags & (NT_POSS | NT_ELIDED));
+}
+
+/* Last token of the capitalised run starting at k: capitalised words one
+ * space apart, with up to two lower-case particles or an elision between
+ * two of them ("Charles de Gaulle", "Côte d'Ivoire"). */
+static size_t cap_run_end(const struct ner_doc *d, size_t k)
+{
+	size_t end = k, j = k + 1;
+
+	while (j < d->n && j - k < 8 && glued(d, j)) {
+		size_t p = j;
+
+		if (cap_word(&d->v[j])) {
+			end = j++;
+			continue;
+		}
+		while (p < j + 2 && p < d->n && glued(d, p) &&
+		       (name_particle(d, p) || (d->v[p].flags & NT_ELIDED)))
+			p++;
+		if (p == j || p >= d->n || !glued(d, p) || !cap_word(&d->v[p]))
+			break;
+		end = p;
+		j = p + 1;
+	}
+	return end;
+}
+
+/* Kind of an untagged run a..b from the words around and inside it. */
+static int run_type(const struct ner_doc *d, size_t a, size_t b)
+{
+	const struct ner_tok *p = a ? &d->v[a - 1] : NULL;
+	size_t k;
+
+	for (k = a; k <= b; k++)
+		if (d->v[k].lex & NL_ORGW)
+			return NER_ORG;
+	if ((d->v[a].gaz & NG_BEGIN) && (b + 1 >= d->n || !(d->v[b + 1].gaz & NG_INSIDE))) {
+		unsigned g = d->v[a].gaz >> NG_SPAN_SHIFT;
+
+		if (g == NG_P)
+			return NER_PER;
+		if (g == NG_L)
+			return NER_LOC;
+		if (g == NG_O)
+			return NER_ORG;
+	}
+	if (p && (p->lex & NL_TITLE))
+		return NER_PER;
+	if (p && ((p->lex & NL_PLACEP) ||
+	          ((p->lex & NL_ARTICLE) && a >= 2 && (d->v[a - 2].lex & NL_PLACEP))))
+		return NER_LOC;
+	return NER_NONE;
+}
+
+/* Capitalised runs with no tagged token become mentions of the kind their
+ * context says (else OTHER), when they look like names: not a headline,
+ * not a lone word seen in lower case, only at sentence starts, or a
+ * function, calendar or title word; in German, where every noun is
+ * capitalised, a lone word needs a cue, capitals or the gazetteer. */
+static int add_untagged_runs(struct mentions *ms, const struct ner_doc *d, const uint8_t *tags,
+                             const char *lang)
+{
+	bool german = lang && !strcmp(lang, "de");
+	size_t k, a, b, j;
+	int err = 0;
+
+	for (k = 0; k < d->n && !err; k++) {
+		bool tagged = false;
+		int ty;
+
+		if (!cap_word(&d->v[k]) || (d->v[k].flags & NT_HEADLINE))
+			continue;
+		b = cap_run_end(d, k);
+		for (j = k; j <= b; j++)
+			tagged |= tags[j] != NER_O;
+		a = k;
+		k = b;
+		if (tagged)
+			continue;
+		while (a < b && ((d->v[a].lex & NL_TITLE) ||
+		                 ((d->v[a].flags & (NT_SENT | NT_QUOTE)) &&
+		                  (d->v[a].lex & (NL_STOP | NL_CAL | NL_ARTICLE)))))
+			a++;
+		while (a < b && !cap_word(&d->v[a]))
+			a++;
+		if (a == b) {
+			const struct ner_tok *t = &d->v[a];
+
+			if ((t->flags & NT_LOWSEEN) || (t->lex & (NL_STOP | NL_CAL | NL_TITLE)) ||
+			    t->flen < 2 || (t->flags & NT_DIGIT) ||
+			    ((t->flags & (NT_SENT | NT_QUOTE)) && !(t->flags & NT_CAPMID)))
+				continue;
+			if (german && !(t->flags & NT_ALLCAP) && !t->gaz &&
+			    run_type(d, a, b) == NER_NONE)
+				continue;
+		}
+		ty = run_type(d, a, b);
+		err = add_span(ms, d, a, b, ty, false);
+	}
+	return err;
+}
+
+/* In German every noun is capitalised: a lone word is a name only with the
+ * gazetteer, capitals, or a cue before it (title, place preposition). */
+static bool german_noun(const struct ner_doc *d, size_t a)
+{
+	const struct ner_tok *t = &d->v[a], *p = a ? &d->v[a - 1] : NULL;
+
+	if ((t->flags & NT_ALLCAP) || t->gaz ||
+	    (t->flags & NT_CAPMID && !(t->flags & NT_LOWSEEN) && t->flen < 4))
+		return false;
+	return !(p && ((p->lex & (NL_TITLE | NL_PLACEP)) ||
+	               ((p->lex & NL_ARTICLE) && a >= 2 && (d->v[a - 2].lex & NL_PLACEP))));
+}
+
+static int collect(struct mentions *ms, const struct ner_doc *d, uint8_t *tags, const char *lang)
+{
+	bool german = lang && !strcmp(lang, "de");
 	size_t i, a;
 	int err = 0;
 
@@ -553,38 +704,89 @@ static int collect(struct mentions *ms, const struct ner_doc *d, uint8_t *tags)
 		tags[i] = (uint8_t)(2 * ty - 1);
 		tags[i + 1] = NER_O; /* ")" */
 	}
-	/* "Ursula" + "von der" + "Leyen": a person's name runs on over one or
-	 * two particles to a capitalised word not tagged as something else. */
+	/* "World Trade" + "Organization", "Daniel" + "Hargreaves": a span runs on
+	 * over the capitalised words the model left out right after it. */
+	for (i = 0; i + 1 < d->n; i++) {
+		const struct ner_tok *t = &d->v[i + 1];
+		int ty = ner_type_of_tag(tags[i]);
+
+		if (ty != NER_NONE && tags[i + 1] == 2 * ty - 1 && glued(d, i + 1) && cap_word(t) &&
+		    !(t->flags & NT_HEADLINE)) {
+			tags[i + 1] = (uint8_t)(2 * ty); /* "World Trade" + "Organization" */
+			continue;
+		}
+		if (ty == NER_NONE || tags[i + 1] != NER_O || !glued(d, i + 1) || !cap_word(t))
+			continue;
+		if (!(t->gaz & NG_INSIDE) &&
+		    ((t->flags & (NT_HEADLINE | NT_LOWSEEN)) ||
+		     (t->lex & (NL_STOP | NL_CAL | NL_TITLE)) || t->flen < 2))
+			continue;
+		tags[i + 1] = (uint8_t)(2 * ty);
+	}
+	/* "Ursula" + "von der" + "Leyen", "Rio Grande" + "do" + "Sul": a name
+	 * runs on over one or two particles to a capitalised word the model
+	 * left out or gave the same type (a person's, to any single word). */
 	for (i = 0; i + 2 < d->n; i++) {
 		size_t j = i + 1, k;
 
-		if (ner_type_of_tag(tags[i]) != NER_PER || tags[i + 1] == NER_I_PER)
+		int ty = ner_type_of_tag(tags[i]);
+
+		if (ty == NER_NONE || tags[i + 1] == 2 * ty)
 			continue;
-		while (j < d->n && j - i <= 2 && (d->v[j].lex & NL_PARTICLE) &&
-		       !(d->v[j].flags & (NT_CAP | NT_NL)))
+		while (j < d->n && j - i <= 2 && name_particle(d, j) && !(d->v[j].flags & NT_NL))
 			j++;
 		if (j == i + 1 || j >= d->n || (d->v[j].flags & (NT_NL | NT_CAP)) != NT_CAP ||
-		    (tags[j] != NER_O && ner_type_of_tag(tags[j]) != NER_PER))
+		    (tags[j] != NER_O && (int)ner_type_of_tag(tags[j]) != ty &&
+		     (ty != NER_PER || (j + 1 < d->n && tags[j + 1] == tags[j] + 1))))
 			continue;
 		for (k = i + 1; k <= j; k++)
+			tags[k] = (uint8_t)(2 * ty);
+		for (k = j + 1; k < d->n && tags[k] != NER_O && !(tags[k] & 1); k++)
+			tags[k] = (uint8_t)(2 * ty);
+	}
+	/* "Mark" + "Crear", "Willem" + "de" + "Vries": a person right after a
+	 * capitalised word the model left out, on the same line with only a
+	 * space (and up to two particles) between, takes it as a first name,
+	 * unless it is a function, calendar or title word, or is seen in lower
+	 * case in the text. */
+	for (i = 1; i < d->n; i++) {
+		const struct ner_tok *p;
+		size_t j = i - 1, k;
+
+		if (!(tags[i] & 1) || !glued(d, i) ||
+		    (i + 1 < d->n && tags[i + 1] == tags[i] + 1 && tags[i] != NER_B_PER))
+			continue;
+		while (j > 0 && i - j <= 2 && name_particle(d, j) && tags[j] == NER_O &&
+		       glued(d, j))
+			j--;
+		if (tags[i] != NER_B_PER && (j + 1 == i || (d->v[i].gaz & (NG_L | NG_O))))
+			continue; /* "Willem de" + "Vries" tagged a place: only with particles */
+		p = &d->v[j];
+		if (tags[j] != NER_O || !cap_word(p) || (p->flags & (NT_LOWSEEN | NT_DOT)) ||
+		    (p->lex & (NL_STOP | NL_CAL | NL_TITLE | NL_ARTICLE | NL_PLACEP | NL_ORGW)) ||
+		    (p->gaz & (NG_L | NG_O)) || p->flen < 2 || (p->flags & NT_DIGIT) ||
+		    (j + 1 < i && !name_particle(d, j + 1)))
+			continue;
+		tags[j] = NER_B_PER;
+		for (k = j + 1; k <= i; k++)
+			tags[k] = NER_I_PER;
+		for (k = i + 1; k < d->n && tags[k] != NER_O && !(tags[k] & 1); k++)
 			tags[k] = NER_I_PER;
 	}
-	/* "Mark" + "Crear": a one-word person right after a capitalised word
-	 * the model left out, on the same line with only a space between,
-	 * takes it as a first name unless it is a function, calendar or title
-	 * word, or is seen in lower case in the text. */
-	for (i = 1; i < d->n; i++) {
-		const struct ner_tok *p = &d->v[i - 1], *t = &d->v[i];
+	/* "New" + "York": a capitalised word the model left out right before a
+	 * place or an organisation, away from a sentence start, belongs to it. */
+	for (i = d->n; i-- > 1;) {
+		const struct ner_tok *p = &d->v[i - 1];
+		int ty = ner_type_of_tag(tags[i]);
 
-		if (tags[i] != NER_B_PER || (i + 1 < d->n && tags[i + 1] == NER_I_PER) ||
-		    tags[i - 1] != NER_O ||
-		    (p->flags & (NT_CAP | NT_ALLCAP | NT_LOWSEEN)) != NT_CAP ||
-		    (t->flags & NT_NL) || t->start != p->end + 1 || d->text[p->end] != ' ' ||
-		    (p->lex & (NL_STOP | NL_CAL | NL_TITLE | NL_ARTICLE | NL_PLACEP | NL_ORGW)) ||
-		    (p->gaz & (NG_L | NG_O)) || p->flen < 2 || (p->flags & (NT_DOT | NT_DIGIT)))
+		if ((ty != NER_LOC && ty != NER_ORG) || !(tags[i] & 1) || tags[i - 1] != NER_O ||
+		    !glued(d, i) || !cap_word(p) ||
+		    (p->flags & (NT_SENT | NT_QUOTE | NT_HEADLINE)) ||
+		    (p->lex & (NL_CAL | NL_TITLE | NL_ARTICLE | NL_PLACEP)) || p->flen < 2 ||
+		    (p->flags & (NT_DOT | NT_DIGIT)))
 			continue;
-		tags[i - 1] = NER_B_PER;
-		tags[i] = NER_I_PER;
+		tags[i - 1] = tags[i];
+		tags[i] = (uint8_t)(tags[i] + 1);
 	}
 	/* "du Kremlin Iouri Ouchakov": an organisation word followed by two or
 	 * more capitalised words ends the organisation; a person follows. */
@@ -622,9 +824,12 @@ static int collect(struct mentions *ms, const struct ner_doc *d, uint8_t *tags)
 		a = i++;
 		while (i < d->n && tags[i] == 2 * ty)
 			i++;
-		err = add_span(ms, d, a, i - 1, ty);
+		if (german && a == i - 1 && ty != NER_PER && german_noun(d, a))
+			continue;
+		err = add_span(ms, d, a, i - 1, ty,
+		               i + 1 < d->n && acronym_long_form(d, i + 1) == (long)a);
 	}
-	return err;
+	return err ? err : add_untagged_runs(ms, d, tags, lang);
 }
 
 int text_entities_extract(const char *body, const char *lang, struct text_entity **out, size_t *n)
@@ -646,7 +851,7 @@ int text_entities_extract(const char *body, const char *lang, struct text_entity
 		err = tags ? ner_tag(&d, tags) : -ENOMEM;
 	}
 	if (!err && d.n)
-		err = collect(&ms, &d, tags);
+		err = collect(&ms, &d, tags, lang);
 	if (!err)
 		err = resolve(&ms, &d, lang, out, n);
 	for (i = 0; i < ms.n; i++)

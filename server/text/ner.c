@@ -715,13 +715,12 @@ size_t ner_features(const struct ner_doc *d, size_t i, uint32_t *out, bool drop_
 	return k;
 }
 
-size_t ner_tag_features(const struct ner_doc *d, size_t i, int prev, int prev2, uint32_t *out)
+size_t ner_tag_features(const struct ner_doc *d, size_t i, int prev, uint32_t *out)
 {
 	const struct ner_tok *t = &d->v[i];
 	size_t k = 0;
 
 	out[k++] = bucket(F_PT, (uint64_t)prev);
-	out[k++] = bucket(F_PT2, (uint64_t)prev << 8 | (uint64_t)prev2);
 	out[k++] = bucket(F_PT_SHAPE, (uint64_t)prev << 32 | t->shape_hash);
 	out[k++] = bucket(F_PT_WORD, (uint64_t)prev << 32 | t->hash);
 	out[k++] = bucket(F_PT_LEX, (uint64_t)prev << 8 | t->lex);
@@ -804,29 +803,59 @@ static inline void add_row(int32_t *sc, const int16_t *w)
 		sc[t] += w[t];
 }
 
+/* Viterbi over the tags: the score of tag t at token i is the sum of the
+ * rows of its tag-independent features plus those of the features of the
+ * previous tag; back[i][t] keeps the best previous tag. */
 int ner_tag(const struct ner_doc *d, uint8_t *tags)
 {
 	uint32_t f[NER_MAX_FEATS];
+	int64_t delta[NER_TAGS], next[NER_TAGS];
+	uint8_t(*back)[NER_TAGS] = NULL;
 	size_t i, k, n;
-	int prev = NER_O, prev2 = NER_O;
+	int t, p, best;
 
 	pthread_once(&model_once, model_decode);
 	if (model_err)
 		return model_err;
+	if (!d->n)
+		return 0;
+	back = malloc(d->n * sizeof(*back));
+	if (!back)
+		return -ENOMEM;
 	for (i = 0; i < d->n; i++) {
 		int32_t sc[NER_ROW] = {0};
-		int t, best = NER_O;
 
 		n = ner_features(d, i, f, false);
-		n += ner_tag_features(d, i, prev, prev2, f + n);
 		for (k = 0; k < n; k++)
 			add_row(sc, weights + (size_t)f[k] * NER_ROW);
-		for (t = 1; t < NER_TAGS; t++)
-			if (ner_allowed_at(d, i, prev, t) && sc[t] > sc[best])
-				best = t;
-		tags[i] = (uint8_t)best;
-		prev2 = prev;
-		prev = best;
+		for (t = 0; t < NER_TAGS; t++)
+			next[t] = INT64_MIN;
+		for (p = 0; p < NER_TAGS; p++) {
+			int32_t tr[NER_ROW] = {0};
+
+			if (i ? delta[p] == INT64_MIN : p != NER_O)
+				continue;
+			n = ner_tag_features(d, i, p, f);
+			for (k = 0; k < n; k++)
+				add_row(tr, weights + (size_t)f[k] * NER_ROW);
+			for (t = 0; t < NER_TAGS; t++) {
+				int64_t v = (i ? delta[p] : 0) + tr[t] + sc[t];
+
+				if (ner_allowed_at(d, i, p, t) && v > next[t]) {
+					next[t] = v;
+					back[i][t] = (uint8_t)p;
+				}
+			}
+		}
+		memcpy(delta, next, sizeof(delta));
 	}
+	for (best = 0, t = 1; t < NER_TAGS; t++)
+		if (delta[t] > delta[best])
+			best = t;
+	for (i = d->n; i-- > 0;) {
+		tags[i] = (uint8_t)best;
+		best = back[i][best];
+	}
+	free(back);
 	return 0;
 }
