@@ -164,6 +164,56 @@ static void bench_events(const struct input *in, size_t n, const struct text_day
 	(void)sink;
 }
 
+/* The entity stage alone (text_entities_extract: tagger, rules,
+ * coreference) on the clean bodies of the processed fixtures, per 4 KB of
+ * body (target: 1,000 articles of 4 KB per second per core). */
+static void bench_entities(const struct input *in, size_t n, const struct text_day *today,
+                           double seconds, double base)
+{
+	struct text_doc *docs = calloc(n, sizeof(*docs));
+	size_t i, bytes = 0, ents = 0;
+	double t0, t;
+
+	if (!docs)
+		return;
+	for (i = 0; i < n; i++) {
+		struct text_input ti = {0};
+		const char *why;
+
+		if (in[i].html)
+			ti.html = in[i].data;
+		else
+			ti.text = in[i].data;
+		ti.today = today;
+		if (text_process(&ti, &docs[i], &why))
+			docs[i] = TEXT_DOC_INIT;
+	}
+	t0 = now();
+	do {
+		for (i = 0; i < n; i++) {
+			struct text_entity *v = NULL;
+			size_t k = 0;
+
+			if (!docs[i].body)
+				continue;
+			if (!text_entities_extract(docs[i].body, docs[i].lang, &v, &k))
+				ents += k;
+			text_entities_free(v, k);
+			bytes += strlen(docs[i].body);
+		}
+	} while (now() - t0 < seconds);
+	t = now() - t0;
+	printf("entities (tokens, perceptron tagger, rules, coreference), one core:\n");
+	printf("  %.0f us per 4 KB of body -> %.0f articles of 4 KB/s (target >= 1000); "
+	       "%.0fx the baseline's time per byte\n",
+	       t / ((double)bytes / 4096) * 1e6, (double)bytes / 4096 / t,
+	       base / ((double)bytes / t));
+	for (i = 0; i < n; i++)
+		text_doc_release(&docs[i]);
+	free(docs);
+	(void)ents;
+}
+
 int main(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : "tests/fixtures/articles";
@@ -218,6 +268,7 @@ int main(int argc, char **argv)
 	       t_pipe / ((double)bytes / 4096) * 1e6, (double)bytes / 4096 / t_pipe);
 	bench_events(in, n, &today, seconds / 3, t_pipe / ((double)bytes / 4096) * 1e6,
 	             (double)base_bytes / t_base);
+	bench_entities(in, n, &today, seconds / 3, (double)base_bytes / t_base);
 	for (i = 0; i < n; i++)
 		free(in[i].data);
 	text_shutdown();

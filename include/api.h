@@ -101,6 +101,12 @@ void api_entity_merge(void *app, const struct http_request *req, struct http_res
 void api_events_list(void *app, const struct http_request *req, struct http_response *res);
 void api_event_get(void *app, const struct http_request *req, struct http_response *res);
 void api_event_articles(void *app, const struct http_request *req, struct http_response *res);
+void api_event_merge(void *app, const struct http_request *req, struct http_response *res);
+void api_event_split(void *app, const struct http_request *req, struct http_response *res);
+void api_events_recluster(void *app, const struct http_request *req, struct http_response *res);
+void api_stories_list(void *app, const struct http_request *req, struct http_response *res);
+void api_story_get(void *app, const struct http_request *req, struct http_response *res);
+void api_stats_timeline(void *app, const struct http_request *req, struct http_response *res);
 void api_jobs_create(void *app, const struct http_request *req, struct http_response *res);
 void api_job_get(void *app, const struct http_request *req, struct http_response *res);
 void api_job_cancel(void *app, const struct http_request *req, struct http_response *res);

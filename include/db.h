@@ -193,17 +193,70 @@ int db_entity_events(struct db_conn *conn, int64_t id, const struct db_after *af
 int db_entity_merge(struct db_conn *conn, int64_t id, int64_t into, int64_t *which,
                     int64_t *moved_to);
 
-/* ---- events ---- */
+/* ---- events and stories (server/db/events.c, events_curate.c, events_stats.c) ---- */
+enum db_event_sort {
+	DB_EVENTS_RECENT, /* last_published, newest first */
+	DB_EVENTS_DATE,   /* event_date, latest first; undated ones last */
+	DB_EVENTS_SIZE,   /* article_count, largest first */
+};
+#define DB_EVENT_MAX_ENTITIES 10
 struct db_event_query {
-	int64_t entity_id; /* 0: any */
-	struct db_range range;
+	const char *q;    /* full text over the events' articles, may be NULL */
+	const char *lang; /* an article in this language, may be NULL */
+	const char *kind; /* may be NULL */
+	int64_t entity_ids[DB_EVENT_MAX_ENTITIES]; /* all required */
+	size_t n_entities;
+	int64_t location_id;   /* 0: any */
+	int min_articles;      /* 0: any */
+	struct db_range range; /* on event_date: the days overlapping it */
+	enum db_event_sort sort;
 	struct db_after after;
 	int limit;
 };
-int db_event_json(struct db_conn *conn, int64_t id, char **json_out);
+/* An event (merged ones never listed). For an id merged into another,
+ * *json_out stays NULL and *merged_into gets the event it lives on in. */
+int db_event_json(struct db_conn *conn, int64_t id, char **json_out, int64_t *merged_into);
 int db_events_list(struct db_conn *conn, const struct db_event_query *q, struct db_page *out);
 int db_event_articles(struct db_conn *conn, int64_t id, const struct db_after *after, int limit,
-                      struct db_page *out);
+                      struct db_page *out, int64_t *merged_into);
+/* Where id leads: itself, or the event it was merged into. */
+int db_event_target(struct db_conn *conn, int64_t id, int64_t *target);
+
+/* Curation, each in one transaction that bumps cluster_state.generation.
+ * -ENOENT (no such event) and -EBUSY (a conflict: merged, itself, an
+ * article not in the event, nothing left) fill why. */
+int db_event_merge(struct db_conn *conn, int64_t id, int64_t into, char *why, size_t why_len);
+int db_event_split(struct db_conn *conn, int64_t id, const int64_t *articles, size_t n,
+                   int64_t *new_id, char *why, size_t why_len);
+struct db_recluster {
+	int64_t articles;       /* reset: the clustering places them again */
+	int64_t events_deleted; /* left without articles */
+	int64_t events_kept;    /* kept some articles: history 'recluster' */
+};
+/* from, to: "YYYY-MM-DD", inclusive. */
+int db_events_recluster(struct db_conn *conn, const char *from, const char *to,
+                        struct db_recluster *out);
+
+struct db_story_query {
+	const char *q;     /* full text over the story's title, may be NULL */
+	int64_t entity_id; /* 0: any */
+	struct db_after after;
+	int limit;
+};
+int db_story_json(struct db_conn *conn, int64_t id, char **json_out);
+int db_stories_list(struct db_conn *conn, const struct db_story_query *q, struct db_page *out);
+
+struct db_timeline_query {
+	bool events;          /* events by event_date, else articles by published_at */
+	const char *interval; /* "day" | "week" | "month" */
+	const char *q;
+	int64_t entity_id, event_id; /* 0: any */
+	struct db_range range;       /* NULL bounds: the data's */
+};
+/* {"start","count"} per bucket as a JSON array; -ERANGE (*n_buckets set)
+ * when the period holds more than max_buckets. */
+int db_timeline(struct db_conn *conn, const struct db_timeline_query *q, long max_buckets,
+                long *n_buckets, char **json_out);
 
 /* ---- jobs ---- */
 /* items_json: a JSON array of strings, each an item's raw input, its index

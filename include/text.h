@@ -190,8 +190,12 @@ void text_doc_release(struct text_doc *doc);
 bool text_utf8_valid(const char *s, size_t len);
 /* NFC-normalise; returns a new string or NULL on invalid UTF-8 / ENOMEM. */
 char *text_nfc(const char *s);
-/* Normalised key of a name: NFKC, case-folded, marks stripped, inner
- * whitespace collapsed. New string, or NULL on ENOMEM/invalid UTF-8. */
+/* Normalised key of a name: NFKC, case-folded, marks stripped, typographic
+ * apostrophes as ', Cyrillic and Greek transliterated to Latin (a simple
+ * BGN/PCGN-like table: "Путин" -> "putin", "й" -> "y"), Latin letters
+ * without a decomposition folded ("ø" -> "o", "ł" -> "l", "æ" -> "ae",
+ * "œ" -> "oe", "đ" -> "d", "ß" -> "ss"), inner whitespace collapsed. New
+ * string, or NULL on ENOMEM/invalid UTF-8. */
 char *text_normalize_key(const char *s);
 /* Language of a text: returns 0 and sets lang (static string) and confidence,
  * -ENOENT when no reliable answer (lang NULL, confidence 0), or -ENOMEM. */

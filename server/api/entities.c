@@ -14,7 +14,6 @@
 #include <string.h>
 
 static const char *const ENTITY_PARAMS[] = {"q", "kind", "lang", "sort", "limit", "cursor", NULL};
-static const char *const EVENT_PARAMS[] = {"entity", "from", "to", "limit", "cursor", NULL};
 static const char *const NO_PARAMS[] = {NULL};
 static const char *const PAGE_PARAMS[] = {"limit", "cursor", NULL};
 
@@ -306,51 +305,4 @@ void api_entity_merge(void *app_, const struct http_request *req, struct http_re
 	}
 out:
 	json_decref(body);
-}
-
-struct events_read {
-	const struct db_event_query *q;
-	struct db_page *page;
-};
-
-static int read_events(struct db_conn *conn, void *ctx)
-{
-	struct events_read *r = ctx;
-
-	return db_events_list(conn, r->q, r->page);
-}
-
-void api_events_list(void *app_, const struct http_request *req, struct http_response *res)
-{
-	struct api_app *app = app_;
-	struct db_event_query q = {0};
-	struct db_page page = {0};
-	struct events_read r = {&q, &page};
-	char from[40], to[40];
-	const char *v;
-	int has = 0, err;
-
-	if (api_check_params(req, res, EVENT_PARAMS) || api_param_limit(req, res, &q.limit) ||
-	    api_param_range(req, res, from, to, &q.range.from, &q.range.to_end) ||
-	    api_param_cursor(req, res, "events", &has, &q.after.k1, &q.after.k2))
-		return;
-	q.after.has = has;
-	v = api_param(req, "entity");
-	if (v && api_parse_id(v, "parameter 'entity'", res, &q.entity_id))
-		return;
-	err = api_read(app, API_FROM_REPLICA, read_events, &r);
-	if (err)
-		api_fail(res, err, "events");
-	else
-		api_send_page(req, res, &page, "events");
-}
-
-void api_event_get(void *app, const struct http_request *req, struct http_response *res)
-{
-	api_get_one(app, req, res, "event", API_FROM_REPLICA, db_event_json);
-}
-
-void api_event_articles(void *app, const struct http_request *req, struct http_response *res)
-{
-	api_list_children(app, req, res, "event", "event-articles", db_event_articles);
 }

@@ -107,4 +107,22 @@ const char *db_i64(char *buf, int64_t v);
 struct cluster_term;
 int db_terms_hex(const struct cluster_term *t, size_t n, struct strbuf *sb);
 
+/* An event in lists (GET /events, /entities/{id}/events; alias v), shared so
+ * that every list renders the same shape (server/db/events.c). */
+#define EVENT_DATE_SHORT                                                                           \
+	"CASE WHEN v.event_date IS NULL THEN NULL ELSE json_build_object('value', "                \
+	"v.event_date::text, 'precision', v.event_date_precision) END"
+
+#define EVENT_SUMMARY_FIELDS                                                                       \
+	"'id', v.id, 'title', v.title, 'kind', v.kind, 'date', " EVENT_DATE_SHORT ", 'location', " \
+	"(SELECT json_build_object('id', l.id, 'name', l.name) FROM entities l WHERE l.id = "      \
+	"v.location_id), 'article_count', v.article_count, 'source_count', v.source_count, "       \
+	"'lang_count', v.lang_count, 'first_published', newsd_iso(v.first_published), "            \
+	"'last_published', newsd_iso(v.last_published), 'story_id', v.story_id, 'curated', "       \
+	"v.curated"
+
+/* "{1,2,3}": ids as a PostgreSQL array literal in buf; -ENOMEM when it does
+ * not fit. */
+int db_ids_literal(const int64_t *ids, size_t n, char *buf, size_t len);
+
 #endif

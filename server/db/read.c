@@ -21,12 +21,6 @@
 	"'event_id', a.event_id, 'author', a.author, 'canonical_url', a.canonical_url"
 #define ARTICLE_ROW "a.id, 0, json_build_object(" ARTICLE_SUMMARY_FIELDS ")::text"
 
-#define EVENT_SUMMARY_FIELDS                                                                       \
-	"'id', v.id, 'title', v.title, 'kind', v.kind, 'date', v.event_date::text, "               \
-	"'date_precision', v.event_date_precision, 'article_count', v.article_count, "             \
-	"'first_published', newsd_iso(v.first_published), 'last_published', "                      \
-	"newsd_iso(v.last_published)"
-
 static const struct db_stmt STMT_ARTICLE = {
         "article_json",
         "SELECT json_build_object(" ARTICLE_SUMMARY_FIELDS ", 'body', a.body, 'duplicates', "
@@ -66,32 +60,6 @@ static const struct db_stmt STMT_ENTITY_ARTICLES = {
         "ORDER BY a.id DESC LIMIT $3::int",
         3};
 
-static const struct db_stmt STMT_EVENT = {
-        "event_json",
-        "SELECT json_build_object(" EVENT_SUMMARY_FIELDS ", 'entities', coalesce((SELECT "
-        "json_agg(json_build_object('id', e.id, 'name', e.name, 'kind', e.kind, 'weight', "
-        "ee.weight) ORDER BY ee.weight DESC, e.id) FROM event_entities ee JOIN entities e ON e.id "
-        "= ee.entity_id WHERE ee.event_id = v.id), '[]'::json))::text FROM events v WHERE v.id = "
-        "$1::bigint",
-        1};
-
-static const char SQL_EVENTS[] =
-        "SELECT (extract(epoch FROM v.last_published) * 1000000)::bigint, v.id, "
-        "json_build_object(" EVENT_SUMMARY_FIELDS ")::text FROM events v WHERE "
-        "($1::bigint IS NULL OR EXISTS (SELECT 1 FROM event_entities ee WHERE ee.event_id = v.id "
-        "AND ee.entity_id = $1::bigint)) "
-        "AND ($2::timestamptz IS NULL OR v.last_published >= $2::timestamptz) "
-        "AND ($3::timestamptz IS NULL OR v.last_published < $3::timestamptz) "
-        "AND ($4::bigint IS NULL OR ((extract(epoch FROM v.last_published) * 1000000)::bigint, "
-        "v.id) < ($4::bigint, $5::bigint)) "
-        "ORDER BY v.last_published DESC, v.id DESC LIMIT $6::int";
-
-static const struct db_stmt STMT_EVENT_ARTICLES = {
-        "event_articles",
-        "SELECT " ARTICLE_ROW " FROM articles a WHERE a.event_id = $1::bigint AND ($2::bigint IS "
-        "NULL OR a.id < $2::bigint) ORDER BY a.id DESC LIMIT $3::int",
-        3};
-
 /* Events involving an entity, newest first (the keyset of GET /events). */
 static const struct db_stmt STMT_ENTITY_EVENTS = {
         "entity_events",
@@ -105,8 +73,6 @@ static const struct db_stmt STMT_ENTITY_EVENTS = {
 /* An entity's lists: no row is 404; a merged one redirects (-EXDEV). */
 static const struct db_stmt STMT_EXISTS_ENTITY = {
         "entity_exists", "SELECT merged_into FROM entities WHERE id = $1::bigint", 1};
-static const struct db_stmt STMT_EXISTS_EVENT = {"event_exists",
-                                                 "SELECT 1 FROM events WHERE id = $1::bigint", 1};
 
 static int page_from(struct db_conn *c, PGresult *res, int limit, const char *what,
                      struct db_page *out)
@@ -181,29 +147,4 @@ int db_entity_events(struct db_conn *conn, int64_t id, const struct db_after *af
 {
 	return child_page(conn, &STMT_EXISTS_ENTITY, &STMT_ENTITY_EVENTS, id, after, limit, out,
 	                  moved_to);
-}
-
-int db_event_json(struct db_conn *conn, int64_t id, char **json_out)
-{
-	return db_fetch_json(conn, &STMT_EVENT, id, json_out);
-}
-
-int db_events_list(struct db_conn *conn, const struct db_event_query *q, struct db_page *out)
-{
-	char ebuf[24], k1buf[24], k2buf[24], lbuf[24];
-	const char *p[6] = {q->entity_id ? db_i64(ebuf, q->entity_id) : NULL,
-	                    q->range.from,
-	                    q->range.to_end,
-	                    q->after.has ? db_i64(k1buf, q->after.k1) : NULL,
-	                    q->after.has ? db_i64(k2buf, q->after.k2) : NULL,
-	                    db_i64(lbuf, q->limit + 1)};
-
-	return page_from(conn, db_exec_once(conn, SQL_EVENTS, 6, p), q->limit, "list events", out);
-}
-
-int db_event_articles(struct db_conn *conn, int64_t id, const struct db_after *after, int limit,
-                      struct db_page *out)
-{
-	return child_page(conn, &STMT_EXISTS_EVENT, &STMT_EVENT_ARTICLES, id, after, limit, out,
-	                  NULL);
 }

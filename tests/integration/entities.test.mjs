@@ -303,7 +303,7 @@ test('GET /entities/{id}/events: the events it takes part in, newest first, page
 	assert.deepEqual(ids(evs), ids(await listAll(`/events?entity=${kb.Q7747}`)), 'the same as /events?entity=');
 	assert.deepEqual(ids(await listAll(`/entities/${kb.Q7747}/events`, { limit: 1 })), ids(evs));
 	for (const ev of evs)
-		assert.ok((await get(`/events/${ev.id}`)).entities.some((x) => x.id === kb.Q7747));
+		assert.ok((await get(`/events/${ev.id}`)).participants.some((x) => x.id === kb.Q7747));
 	assert.ok(ids(evs).includes(art.fr1.event_id));
 	assert.deepEqual(await listAll(`/entities/${kb.Q1520}/events`), []);
 	assert.equal((await api('GET', '/entities/987654321/events')).status, 404);
@@ -352,7 +352,7 @@ test('POST /entities/{id}/merge: mentions, events, names move; the old id redire
 	const iEvents = ids(await listAll(`/entities/${iouri.id}/events`));
 	for (const ev of yEvents) {
 		assert.ok(iEvents.includes(ev), `event ${ev} now involves the target`);
-		assert.ok(!(await get(`/events/${ev}`)).entities.some((x) => x.id === yuri.id));
+		assert.ok(!(await get(`/events/${ev}`)).participants.some((x) => x.id === yuri.id));
 	}
 
 	// The old id redirects, its lists too (query kept); it is listed nowhere.

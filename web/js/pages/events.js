@@ -36,7 +36,7 @@ function periodStart(s) {
 // When an event happened, as far as the API tells: its own date once
 // inferred, else its last publication (what from/to filter on).
 export function eventTime(e) {
-	return e.date ? Date.parse(`${e.date}T00:00:00Z`) : Date.parse(e.last_published);
+	return e.date ? Date.parse(`${e.date.value}T00:00:00Z`) : Date.parse(e.last_published);
 }
 
 function windowText(e) {
@@ -50,7 +50,8 @@ export function eventItem(e) {
 		h('a', { class: 'hit-title', href: `#/event/${e.id}` }, e.title || `Event #${e.id}`),
 		h('div', { class: 'meta' },
 			e.kind ? [h('span', { class: 'badge' }, e.kind), ' '] : null,
-			e.date ? [h('span', {}, 'on ', timeEl(e.date, e.date_precision || 'day')), ' · '] : null,
+			e.date ? [h('span', {}, 'on ', timeEl(e.date.value, e.date.precision || 'day')), ' · '] : null,
+			e.location ? [h('span', {}, 'in ', e.location.name), ' · '] : null,
 			h('span', {}, `reported ${windowText(e)}`), ' · ',
 			h('span', {}, plural(e.article_count, 'article'))));
 }
@@ -163,42 +164,61 @@ export async function eventsPage({ root, params, signal }) {
 		clear(ul, h('li', { class: 'muted' }, 'No event.'));
 }
 
+// A quotation of the article that gives a field, linked to it.
+function evidence(ev) {
+	if (!ev)
+		return null;
+	return h('span', { class: 'muted evidence' }, ' — “', h('q', {}, ev.text), '”, ', h('a', { href: `#/article/${ev.article_id}` }, `article #${ev.article_id}`));
+}
+
 export async function eventPage({ root, id, signal }) {
 	const e = await api(`events/${id}`, { signal });
 	document.title = `${e.title || `Event #${e.id}`} · newsd`;
 	const byKind = {};
-	for (const x of e.entities)
+	for (const x of e.participants)
 		(byKind[x.kind] ||= []).push(x);
-	const people = (k) => (byKind[k] || []).map((x) => h('li', {}, h('a', { href: `#/entity/${x.id}`, class: `chip kind-${x.kind}` }, x.name), h('span', { class: 'muted' }, ` weight ${x.weight}`)));
+	const people = (k) => (byKind[k] || []).map((x) => h('li', {}, h('a', { href: `#/entity/${x.id}`, class: `chip kind-${x.kind}` }, x.name), h('span', { class: 'muted' }, ` weight ${x.weight}${x.role ? ` · ${x.role}` : ''}`)));
 	const none = () => h('span', { class: 'muted' }, 'not inferred yet');
-	const places = byKind.location || [];
+	const places = e.location ? [e.location] : (byKind.location || []);
 	const artBox = h('div', {}, loading('Loading articles'));
 	const story = h('div', {}, loading('Loading'));
 	const langs = h('span', { id: 'event-langs' }, '…');
 	const sources = h('span', { id: 'event-sources' }, '…');
+	const storyBox = e.story ? h('section', { 'aria-labelledby': 'h-st' }, h('h2', { id: 'h-st' }, `Story: ${e.story.title || `#${e.story.id}`} (${plural(e.story.event_count, 'event')})`), h('div', { id: 'event-story' }, loading('Loading'))) : null;
 	append(root, 
 		h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: '#/events' }, 'Events'), ' › Event'),
 		h('h1', {}, e.title || `Event #${e.id}`),
 		h('div', { class: 'two-col' },
 			h('div', { class: 'col-main' },
 				h('section', { 'aria-labelledby': 'h-story' }, h('h2', { id: 'h-story' }, 'Timeline of its reports'), story),
+				storyBox,
 				h('section', { 'aria-labelledby': 'h-arts' }, h('h2', { id: 'h-arts' }, `Articles (${e.article_count})`), artBox)),
 			h('aside', { class: 'col-side' },
 				h('section', { 'aria-labelledby': 'h-facts' }, h('h2', { id: 'h-facts' }, 'About'),
 					facts([
-						['Kind', e.kind || none()],
-						['Date', e.date ? [timeEl(e.date, e.date_precision || 'day'), h('span', { class: 'muted' }, ' (evidence: not given by the API yet)')] : none()],
-						['Location', places.length ? places.map((x, i) => [i ? ', ' : '', h('a', { href: `#/entity/${x.id}` }, x.name)]) : none()],
+						['Kind', e.kind ? [e.kind, evidence(e.kind_evidence)] : none()],
+						['Date', e.date ? [timeEl(e.date.value, e.date.precision || 'day'), e.date.evidence ? evidence(e.date.evidence) : h('span', { class: 'muted' }, ' (from publication dates)')] : none()],
+						['Location', places.length ? places.map((x, i) => [i ? ', ' : '', h('a', { href: `#/entity/${x.id}` }, x.name)]) : none(), e.location ? evidence(e.location.evidence) : null],
 						['Reported', windowText(e)],
 						['Articles', String(e.article_count)],
 						['Languages', langs],
 						['Sources', sources],
 					])),
-				h('section', { 'aria-labelledby': 'h-part' }, h('h2', { id: 'h-part' }, `Participants (${e.entities.length})`),
-					e.entities.length
+				h('section', { 'aria-labelledby': 'h-part' }, h('h2', { id: 'h-part' }, `Participants (${e.participants.length})`),
+					e.participants.length
 						? ['person', 'organization', 'location', 'other'].filter((k) => byKind[k]).map((k) => [h('h3', { class: 'kind-h' }, kindBadge(k)), h('ul', { class: 'plain' }, people(k))])
 						: h('p', { class: 'muted' }, 'None recognised.')))));
 
+	if (e.story) {
+		api(`stories/${e.story.id}`, { signal }).then((st) => {
+			const box = root.querySelector('#event-story');
+			if (box)
+				clear(box, h('ol', { class: 'story-events' }, st.events.map((x) => h('li', {},
+					h('span', { class: 'se-when' }, x.date ? timeEl(x.date.value, x.date.precision) : h('span', { class: 'muted' }, 'undated')), ' ',
+					h('span', { class: 'se-what' }, x.id === e.id ? h('strong', {}, x.title || `Event #${x.id}`) : h('a', { href: `#/event/${x.id}` }, x.title || `Event #${x.id}`),
+						h('span', { class: 'muted' }, ` · ${plural(x.article_count, 'article')}`))))));
+		}).catch(() => {});
+	}
 	let arts;
 	try {
 		arts = await listAll(`events/${id}/articles`, {}, { signal, maxPages: 10 });
