@@ -3,7 +3,7 @@
  * (server/text/ner_gaz.c). `make ner-model` runs it.
  *
  *   ner_train [--corpora DIR] [--own DIR] [--gaz FILE] [--epochs N]
- *             [--drop P] [--prune N] [--out FILE] [--gaz-out FILE]
+ *             [--drop P] [--prune N] [--own-weight N] [--out FILE] [--gaz-out FILE]
  *
  * Training sets, only those whose licence lets a shipped model learn from
  * them (data/ner/README.md): Europeana Newspapers French (CC0) from
@@ -391,7 +391,7 @@ int main(int argc, char **argv)
 	const char *corpora = "../shared/corpora", *own_dir = "data/ner/own",
 	           *gaz_path = "data/kb/gazetteer.tsv", *out = "server/text/ner_model.c",
 	           *gaz_out = "server/text/ner_gaz.c";
-	int epochs = 10, prune = 24, i;
+	int epochs = 10, prune = 24, own_weight = 3, i;
 	double drop = 0.4;
 	struct gold_set train = {0}, own = {0};
 	struct item *items = NULL;
@@ -420,6 +420,8 @@ int main(int argc, char **argv)
 			epochs = atoi(v);
 		else if (!strcmp(a, "--drop"))
 			drop = atof(v);
+		else if (!strcmp(a, "--own-weight"))
+			own_weight = atoi(v);
 		else if (!strcmp(a, "--prune"))
 			prune = atoi(v);
 		else if (!strcmp(a, "--out"))
@@ -449,14 +451,14 @@ int main(int argc, char **argv)
 	}
 	read_own(own_dir, &own, &names);
 	add_set(&items, &n_items, &cap, &train, 1);
-	add_set(&items, &n_items, &cap, &own, 3);
+	add_set(&items, &n_items, &cap, &own, own_weight);
 	for (k = 0; k < n_items; k++)
 		tokens += items[k].d.n * (size_t)items[k].weight;
 	fprintf(stderr, "ner_train: %zu europeana documents, %zu own, %zu tokens per epoch\n",
 	        train.n, own.n, tokens);
 	w = calloc((size_t)NER_BUCKETS * NER_ROW, sizeof(*w));
 	wa = calloc((size_t)NER_BUCKETS * NER_ROW, sizeof(*wa));
-	order = malloc(n_items * 3 * sizeof(*order));
+	order = malloc(n_items * (size_t)(own_weight > 1 ? own_weight : 1) * sizeof(*order));
 	if (!w || !wa || !order)
 		gold_die();
 	for (i = 0; i < epochs; i++) {
