@@ -137,6 +137,7 @@ bench: deps
 	@$(MAKE) --no-print-directory build $(BUILD)/bench/text_bench
 	@$(BUILD)/bench/text_bench tests/fixtures/articles 3
 	@NEWSD_BIN=$(abspath $(BUILD)/newsd) bench/run.sh
+	@NEWSD_BIN=$(abspath $(BUILD)/newsd) bench/kb_bench.sh
 
 FORMATTED = $(LIB_SRC) server/main.c $(HEADERS) $(UNIT_SRC) $(EVAL_SRC) bench/text_bench.c \
 	$(wildcard server/*/*.h tests/eval/*.h tests/unit/*.h)

@@ -332,6 +332,8 @@ int db_kb_batch_flush(struct db_conn *conn, struct db_kb_batch *b, int64_t *upse
  * concurrent migrations); unlock when done. */
 int db_kb_lock(struct db_conn *conn);
 void db_kb_unlock(struct db_conn *conn);
+/* Refresh the planner's statistics of the entity tables (as they grow). */
+int db_kb_analyze(struct db_conn *conn);
 /* Was (name, sha256) imported to the end before? */
 int db_kb_imported(struct db_conn *conn, const char *name, const char *sha256, bool *done);
 /* Record a finished import in kb_imports (updating an earlier run's row). */

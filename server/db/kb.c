@@ -105,6 +105,10 @@ static const struct db_stmt STMT_KB_RECORD = {
         3,
 };
 
+/* Fresh tables look empty to the planner until analysed: without this, each
+ * batch of a first import scanned the whole of entities to match QIDs. */
+static const char SQL_KB_ANALYZE[] = "ANALYZE entities, entity_labels, entity_aliases";
+
 /* pg_advisory_lock key: "newsd-kb" as a number. */
 static const char SQL_KB_LOCK[] = "SELECT pg_advisory_lock(7301845932217)";
 static const char SQL_KB_UNLOCK[] = "SELECT pg_advisory_unlock(7301845932217)";
@@ -253,6 +257,17 @@ int db_kb_batch_flush(struct db_conn *conn, struct db_kb_batch *b, int64_t *upse
 out:
 	PQclear(res);
 	batch_reset(b);
+	return err;
+}
+
+int db_kb_analyze(struct db_conn *conn)
+{
+	PGresult *res = db_exec_once(conn, SQL_KB_ANALYZE, 0, NULL);
+	int err = 0;
+
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		err = db_error(conn, res, "kb analyze");
+	PQclear(res);
 	return err;
 }
 

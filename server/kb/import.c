@@ -368,7 +368,10 @@ out:
 	return err;
 }
 
-static int flush(struct db_pool *pool, struct db_kb_batch *b, struct kb_stats *st)
+/* Statistics are refreshed when the import has written 1,000, 4,000,
+ * 16,000... entities: plans stay right as the tables grow from empty. */
+static int flush(struct db_pool *pool, struct db_kb_batch *b, struct kb_stats *st,
+                 int64_t *next_analyze)
 {
 	struct db_conn *conn;
 	int64_t n = 0;
@@ -380,8 +383,12 @@ static int flush(struct db_pool *pool, struct db_kb_batch *b, struct kb_stats *s
 	if (!conn)
 		return -EIO;
 	err = db_kb_batch_flush(conn, b, &n);
-	db_pool_release(pool, conn);
 	st->entities += n;
+	if (!err && st->entities >= *next_analyze) {
+		*next_analyze *= 4;
+		err = db_kb_analyze(conn);
+	}
+	db_pool_release(pool, conn);
 	return err;
 }
 
@@ -401,6 +408,7 @@ static int import_stream(struct db_pool *pool, struct reader *r, const struct kb
 	size_t batch = o->batch ? o->batch : 1000, n = 0;
 	const char *line = NULL;
 	double t0 = now_s(), last = t0, t;
+	int64_t next_analyze = 1000;
 	bool too_long;
 	int err = 0, rc;
 
@@ -439,7 +447,7 @@ static int import_stream(struct db_pool *pool, struct reader *r, const struct kb
 		else if (rc < 0)
 			err = rc;
 		if (!err && db_kb_batch_count(b) >= batch)
-			err = flush(pool, b, st);
+			err = flush(pool, b, st, &next_analyze);
 		if (o->progress && (st->lines & 1023) == 0 && (t = now_s()) - last >= 2.0) {
 			last = t;
 			fprintf(o->progress,
@@ -451,7 +459,7 @@ static int import_stream(struct db_pool *pool, struct reader *r, const struct kb
 		}
 	}
 	if (!err)
-		err = flush(pool, b, st);
+		err = flush(pool, b, st, &next_analyze);
 	db_kb_batch_free(b);
 	free(cm.ids);
 	free(cm.iso);
