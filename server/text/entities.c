@@ -704,6 +704,38 @@ static int collect(struct mentions *ms, const struct ner_doc *d, uint8_t *tags, 
 		tags[i] = (uint8_t)(2 * ty - 1);
 		tags[i + 1] = NER_O; /* ")" */
 	}
+	/* "Tamar" ORG + "Valley Rowing" PER: spans of different types one space
+	 * apart make one name; an organisation word inside makes it an
+	 * organisation, else the last span's type decides (the head comes last
+	 * in "Chiara Bonetti"). */
+	for (i = 0; i < d->n; i++) {
+		size_t h = i, e = i, k;
+		int ty, spans = 1;
+		bool org = false;
+
+		if (!(tags[i] & 1) || (d->v[i].flags & NT_HEADLINE))
+			continue;
+		for (;;) {
+			while (e + 1 < d->n && tags[e + 1] == tags[h] + 1 && tags[h] != NER_O)
+				e++;
+			if (e + 1 < d->n && (tags[e + 1] & 1) && glued(d, e + 1) &&
+			    cap_word(&d->v[e + 1]) && cap_word(&d->v[e])) {
+				h = ++e;
+				spans++;
+				continue;
+			}
+			break;
+		}
+		if (spans > 1) {
+			for (k = i; k <= e; k++)
+				org |= (d->v[k].lex & NL_ORGW) != 0;
+			ty = org ? NER_ORG : ner_type_of_tag(tags[h]);
+			tags[i] = (uint8_t)(2 * ty - 1);
+			for (k = i + 1; k <= e; k++)
+				tags[k] = (uint8_t)(2 * ty);
+		}
+		i = e;
+	}
 	/* "World Trade" + "Organization", "Daniel" + "Hargreaves": a span runs on
 	 * over the capitalised words the model left out right after it. */
 	for (i = 0; i + 1 < d->n; i++) {
@@ -717,10 +749,18 @@ static int collect(struct mentions *ms, const struct ner_doc *d, uint8_t *tags, 
 		}
 		if (ty == NER_NONE || tags[i + 1] != NER_O || !glued(d, i + 1) || !cap_word(t))
 			continue;
-		if (!(t->gaz & NG_INSIDE) &&
+		if (!(t->gaz & NG_INSIDE) && !(t->lex & NL_ORGW) &&
 		    ((t->flags & (NT_HEADLINE | NT_LOWSEEN)) ||
 		     (t->lex & (NL_STOP | NL_CAL | NL_TITLE)) || t->flen < 2))
 			continue;
+		if ((t->lex & NL_ORGW) && ty != NER_ORG) {
+			size_t k = i; /* "... Rowing" + "Club": an organisation */
+
+			while (k > 0 && !(tags[k] & 1))
+				tags[k--] = NER_I_ORG;
+			tags[k] = NER_B_ORG;
+			ty = NER_ORG;
+		}
 		tags[i + 1] = (uint8_t)(2 * ty);
 	}
 	/* "Ursula" + "von der" + "Leyen", "Rio Grande" + "do" + "Sul": a name

@@ -271,7 +271,7 @@ static const char *ORG_WORDS[] = {"afp",          "ag",           "agence",
                                   "uefa",         "unesco",       "unicef",
                                   "union",        "universidad",  "universita",
                                   "universitat",  "universite",   "university",
-                                  "wetterdienst"};
+                                  "wetterdienst", "club"};
 
 /* German compounds: "Bundesministerium", "Wetterdienst". */
 static const char *const ORG_SUFFIXES[] = {"ministerium", "partei",    "bank",     "dienst",
