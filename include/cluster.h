@@ -118,6 +118,13 @@ int64_t cluster_story_candidate(const struct cluster *c, int64_t event);
  * good share of its articles), at most max; returns how many. */
 size_t cluster_event_core(const struct cluster *c, int64_t event, int64_t *out, size_t max);
 
+/* Whether an event that reached n articles should look for a story again
+ * (its first choice saw one article): at 2, 3, 4, 8, 16, ... articles. */
+static inline bool cluster_story_milestone(int n)
+{
+	return n == 2 || n == 3 || (n >= 4 && (n & (n - 1)) == 0);
+}
+
 /* Events in memory. */
 size_t cluster_size(const struct cluster *c);
 

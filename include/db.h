@@ -127,7 +127,7 @@ struct db_article_in {
 	const char *published_precision; /* "day" | ... or NULL */
 	const struct db_date *dates;
 	size_t n_dates;
-	const struct db_features *features; /* NULL: none */
+	const struct db_features *features;  /* NULL: none */
 	const struct db_entity_in *entities; /* doc->n_entities of them, in the doc's order */
 };
 /* Where a job item stands, so that its outcome commits with the article. */
@@ -366,9 +366,10 @@ int db_cluster_try_lead(struct db_conn *c, bool *leader);
 void db_cluster_resign(struct db_conn *c);
 /* Load the saved document frequencies and the events active within
  * horizon_days of the latest one (at most max_events) into cl; *generation
- * gets the curation generation they reflect. */
+ * gets the curation generation they reflect, *newest_day the latest event
+ * day (CLUSTER_NO_DAY when none): older articles look for stored events. */
 int db_cluster_load(struct db_conn *c, struct cluster *cl, int horizon_days, size_t max_events,
-                    int64_t *generation);
+                    int64_t *generation, int32_t *newest_day);
 /* Up to limit unplaced articles, in id order. */
 int db_cluster_pending(struct db_conn *c, int limit, struct db_pending **out, size_t *n);
 /* Load into cl the events (not yet in it) sharing one of entities with a
@@ -392,6 +393,9 @@ struct db_cluster_batch {
 	size_t n_new_stories;
 	const int64_t *join_events, *join_prev; /* event joins the story of an earlier stored one */
 	size_t n_join;
+	const int64_t *restory_events, *restory_prev; /* a grown event alone in its story moves
+	                                               * to the story of an earlier one */
+	size_t n_restory;
 	const int64_t *touched; /* events whose aggregates changed */
 	size_t n_touched;
 	struct cluster *cl; /* their centroids */

@@ -78,12 +78,12 @@ struct cluster {
 void cluster_params_default(struct cluster_params *p)
 {
 	*p = (struct cluster_params){
-	        .threshold = 0.15,
+	        .threshold = 0.10,
 	        .w_terms = 0.7,
 	        .w_entities = 0.3,
 	        .window_days = 7,
 	        .undated = 0.85,
-	        .story_threshold = 0.35,
+	        .story_threshold = 0.30,
 	        .max_events = 100000,
 	};
 }
@@ -599,11 +599,13 @@ static double cosine_article(const struct cluster *c, const struct cluster_input
 }
 
 /* Share of the article's entity mass that the event's articles mention,
- * each entity weighted by the share of the event's articles naming it. */
+ * each entity weighted by the share of the event's articles naming it. One
+ * shared name proves nothing (the president makes news every day): an
+ * article naming several entities needs two of them in the event. */
 static double support(const struct cluster_input *a, const struct event *e)
 {
 	double got = 0, total = 0;
-	size_t i;
+	size_t i, shared = 0;
 
 	for (i = 0; i < a->n_entities; i++) {
 		struct cent key = {a->entities[i].id, 0};
@@ -616,8 +618,11 @@ static double support(const struct cluster_input *a, const struct event *e)
 			double share = hit->sum / e->n_articles;
 
 			got += w * (share < 1 ? share : 1);
+			shared++;
 		}
 	}
+	if (shared < 2 && a->n_entities > 1)
+		return 0;
 	return total > 0 ? got / total : 0;
 }
 
@@ -627,12 +632,15 @@ static double date_factor(const struct cluster *c, int32_t a, int32_t b)
 
 	if (a == CLUSTER_NO_DAY || b == CLUSTER_NO_DAY)
 		return c->p.undated;
+	/* Two days of slack: reports date one happening a day or two apart
+	 * ("hier", time zones, a late weekly). Then a linear decay to 0 past
+	 * the window. */
 	d = a > b ? a - b : b - a;
-	if (d <= 1)
+	if (d <= 2)
 		return 1;
 	if (d > c->p.window_days)
 		return 0;
-	return 1.0 - (double)(d - 1) / c->p.window_days;
+	return 1.0 - (double)(d - 2) / (c->p.window_days - 1);
 }
 
 static void score(const struct cluster *c, const struct cluster_input *a, const struct event *e,

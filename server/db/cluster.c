@@ -190,7 +190,10 @@ void db_cluster_resign(struct db_conn *c)
 }
 
 static const struct db_stmt STMT_STATE = {
-        "cluster_state", "SELECT n_docs, encode(df, 'hex'), generation FROM cluster_state", 0};
+        "cluster_state",
+        "SELECT n_docs, encode(df, 'hex'), generation, (SELECT max(event_date) - DATE "
+        "'1970-01-01' FROM events WHERE merged_into IS NULL) FROM cluster_state",
+        0};
 
 /* Events reloaded at start: the most recently active ones, oldest first so
  * that the eviction order follows activity. */
@@ -233,7 +236,7 @@ static int add_events(struct cluster *cl, PGresult *res)
 }
 
 int db_cluster_load(struct db_conn *c, struct cluster *cl, int horizon_days, size_t max_events,
-                    int64_t *generation)
+                    int64_t *generation, int32_t *newest_day)
 {
 	char hbuf[24], mbuf[24];
 	const char *p[2] = {db_i64(hbuf, horizon_days), db_i64(mbuf, (int64_t)max_events)};
@@ -246,6 +249,7 @@ int db_cluster_load(struct db_conn *c, struct cluster *cl, int horizon_days, siz
 
 		cluster_df_total_set(cl, (uint64_t)strtoull(PQgetvalue(res, 0, 0), NULL, 10));
 		*generation = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+		*newest_day = day_of(res, 0, 3);
 		for (i = 0; i + 16 <= len && !err; i += 16)
 			err = cluster_df_set(cl, be32_hex(hex + i), be32_hex(hex + i + 8));
 	}

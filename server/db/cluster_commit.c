@@ -85,8 +85,10 @@ static int run_ids(struct db_conn *c, const struct db_stmt *st, const int64_t *a
 
 /* Kind: the one the articles' triggers vote for most (by confidence);
  * date: the happening day most articles state in their text, else the one
- * their publication dates give; location: the place most of its articles
- * name; titles: the first original article's headline per language, the
+ * their publication dates give; location: the place its articles name
+ * first (each article's vote decays with the offset of its first mention:
+ * reports say where it happened in their first sentence, while a country
+ * named further down is context); titles: the first original article's headline per language, the
  * main one in the language with most articles. Each keeps the article it
  * came from; the spans are that article's. Recomputed while the event is
  * small, then each time it grew by a tenth (force: always). */
@@ -110,8 +112,8 @@ static const struct db_stmt STMT_DERIVE = {
         "d ON true "
         "LEFT JOIN LATERAL (SELECT m.entity_id AS entity, min(m.article_id) AS article FROM "
         "articles a JOIN mentions m ON m.article_id = a.id JOIN entities n ON n.id = m.entity_id "
-        "WHERE a.event_id = x.id AND n.kind = 'location' GROUP BY m.entity_id ORDER BY count(*) "
-        "DESC, sum(m.count) DESC, m.entity_id LIMIT 1) l ON true "
+        "WHERE a.event_id = x.id AND n.kind = 'location' GROUP BY m.entity_id ORDER BY sum(1.0 / "
+        "(1 + m.first_offset / 150.0)) DESC, count(*) DESC, m.entity_id LIMIT 1) l ON true "
         "LEFT JOIN LATERAL (SELECT jsonb_object_agg(z.lang, jsonb_build_object('title', z.title, "
         "'article_id', z.id)) AS titles, (array_agg(z.title ORDER BY z.n DESC, z.id))[1] AS main "
         "FROM (SELECT DISTINCT ON (a.lang) a.lang, a.title, a.id, count(*) OVER (PARTITION BY "
@@ -186,6 +188,18 @@ static const struct db_stmt STMT_JOIN_STORIES = {
         "cluster_join_stories",
         "UPDATE events e SET story_id = p.story_id FROM unnest($1::bigint[], $2::bigint[]) AS "
         "x(event, prev) JOIN events p ON p.id = x.prev WHERE e.id = x.event",
+        2};
+
+/* A grown event alone in its story moves to the story of an earlier
+ * similar event; its own story, left empty, goes. */
+static const struct db_stmt STMT_RESTORY = {
+        "cluster_restory",
+        "WITH x AS (SELECT u.event, p.story_id AS story, e.story_id AS old FROM "
+        "unnest($1::bigint[], $2::bigint[]) AS u(event, prev) JOIN events p ON p.id = u.prev "
+        "JOIN events e ON e.id = u.event WHERE p.story_id IS NOT NULL AND e.story_id IS DISTINCT "
+        "FROM p.story_id AND NOT EXISTS (SELECT 1 FROM events o WHERE o.story_id = e.story_id "
+        "AND o.id <> e.id)), m AS (UPDATE events e SET story_id = x.story FROM x WHERE e.id = "
+        "x.event RETURNING x.old) DELETE FROM stories s WHERE s.id IN (SELECT old FROM m)",
         2};
 
 static const struct db_stmt STMT_PLACE = {
@@ -293,6 +307,8 @@ int db_cluster_commit(struct db_conn *c, const struct db_cluster_batch *b)
 		                b->n_new_stories);
 	if (!err)
 		err = run_pairs(c, &STMT_JOIN_STORIES, b->join_events, b->join_prev, b->n_join);
+	if (!err)
+		err = run_pairs(c, &STMT_RESTORY, b->restory_events, b->restory_prev, b->n_restory);
 	if (!err)
 		err = run_ids(c, &STMT_STORY_STATS, b->touched, b->n_touched, NULL);
 	if (!err)

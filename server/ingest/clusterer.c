@@ -86,10 +86,11 @@ static ssize_t ids_find(const struct ids *a, int64_t x)
 }
 
 struct batch {
-	struct ids articles, events;          /* placements */
-	struct ids new_events, first_article; /* opened */
-	struct ids story_ids, story_events;   /* stories opened */
-	struct ids join_events, join_prev;    /* stories joined */
+	struct ids articles, events;             /* placements */
+	struct ids new_events, first_article;    /* opened */
+	struct ids story_ids, story_events;      /* stories opened */
+	struct ids join_events, join_prev;       /* stories joined */
+	struct ids restory_events, restory_prev; /* grown events looking again */
 	struct ids touched;
 };
 
@@ -97,7 +98,8 @@ static void batch_release(struct batch *b)
 {
 	struct ids *all[] = {&b->articles,      &b->events,    &b->new_events,
 	                     &b->first_article, &b->story_ids, &b->story_events,
-	                     &b->join_events,   &b->join_prev, &b->touched};
+	                     &b->join_events,   &b->join_prev, &b->restory_events,
+	                     &b->restory_prev,  &b->touched};
 	size_t i;
 
 	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
@@ -152,6 +154,7 @@ static int load_near(struct clusterer *k, const struct db_pending *p)
 	return db_cluster_load_near(k->conn, k->cl, ents, n, p->day - w, p->day + w, NEAR_LIMIT);
 }
 
+/* Ids in the order events open: story chaining looks at earlier ids. */
 static int new_event_id(struct clusterer *k, int64_t *spare, size_t *n_spare, int64_t *out)
 {
 	if (!*n_spare) {
@@ -161,8 +164,30 @@ static int new_event_id(struct clusterer *k, int64_t *spare, size_t *n_spare, in
 			return err;
 		*n_spare = BATCH;
 	}
-	*out = spare[--*n_spare];
+	*out = spare[BATCH - (*n_spare)--];
 	return 0;
+}
+
+/* An event that grew to a milestone looks for a story again: its first
+ * choice saw one article. The commit moves it only when it is alone in its
+ * story. */
+static int look_again(struct clusterer *k, struct batch *b, int64_t event)
+{
+	struct cluster_input v;
+	int64_t prev;
+	int n, err;
+
+	if (cluster_event_view(k->cl, event, &v, &n) || !cluster_story_milestone(n))
+		return 0;
+	if (ids_find(&b->new_events, event) >= 0 || ids_find(&b->restory_events, event) >= 0)
+		return 0; /* opened in this batch: chain_stories decides */
+	prev = cluster_story_candidate(k->cl, event);
+	if (!prev)
+		return 0;
+	err = ids_push(&b->restory_events, event);
+	if (!err)
+		err = ids_push(&b->restory_prev, prev);
+	return err;
 }
 
 /* Place one article. */
@@ -195,6 +220,8 @@ static int place(struct clusterer *k, struct batch *b, const struct db_pending *
 	}
 	if (!err)
 		err = cluster_add(k->cl, event, &in, 1);
+	if (!err && ch.event)
+		err = look_again(k, b, event);
 	if (!err)
 		err = ids_push(&b->articles, p->id);
 	if (!err)
@@ -275,6 +302,9 @@ static int run_batch(struct clusterer *k, size_t *placed)
 		        .join_events = b.join_events.v,
 		        .join_prev = b.join_prev.v,
 		        .n_join = b.join_events.n,
+		        .restory_events = b.restory_events.v,
+		        .restory_prev = b.restory_prev.v,
+		        .n_restory = b.restory_events.n,
 		        .touched = b.touched.v,
 		        .n_touched = b.touched.n,
 		        .cl = k->cl,
@@ -347,7 +377,7 @@ static long step(struct clusterer *k)
 		k->cl = cluster_new(&k->params);
 		k->newest_day = CLUSTER_NO_DAY;
 		if (!k->cl || db_cluster_load(k->conn, k->cl, HORIZON_DAYS, k->params.max_events,
-		                              &k->generation)) {
+		                              &k->generation, &k->newest_day)) {
 			drop_connection(k);
 			return 1000;
 		}

@@ -46,6 +46,11 @@ struct doc {
 	int order;        /* stream position */
 	int pub_day;      /* simulated publication day, or CLUSTER_NO_DAY */
 	char *title, *text;
+	/* Features (features()). */
+	bool ok;
+	struct cluster_term *terms;
+	struct cluster_entity *ents;
+	struct cluster_input in;
 };
 
 struct corpus {
@@ -197,14 +202,57 @@ static uint64_t fnv64(const char *s)
 	return h;
 }
 
+/* Run the pipeline on one document and keep what the clustering reads. */
+static int features(struct doc *x, const char *lang)
+{
+	struct text_doc doc = TEXT_DOC_INIT;
+	struct text_input in = {.text = x->text, .title = x->title, .lang = lang};
+	char pub[16];
+	const char *why;
+	size_t k, n = 0;
+
+	if (x->pub_day != CLUSTER_NO_DAY) {
+		unsigned m, d;
+		int y;
+
+		time_civil_from_days(x->pub_day, &y, &m, &d);
+		snprintf(pub, sizeof(pub), "%04d-%02d-%02d", y, m, d);
+		in.published_at = pub;
+	}
+	if (text_process(&in, &doc, &why))
+		return -1;
+	x->terms = malloc((doc.n_terms ? doc.n_terms : 1) * sizeof(*x->terms));
+	x->ents = malloc((doc.n_entities ? doc.n_entities : 1) * sizeof(*x->ents));
+	if (!x->terms || !x->ents) {
+		text_doc_release(&doc);
+		return -1;
+	}
+	memcpy(x->terms, doc.terms, doc.n_terms * sizeof(*x->terms));
+	for (k = 0; k < doc.n_entities; k++) {
+		x->ents[n].id = (int64_t)(fnv64(doc.entities[k].key) >> 2) + 1;
+		x->ents[n++].weight = (float)doc.entities[k].count;
+	}
+	x->in = (struct cluster_input){x->terms, doc.n_terms, x->ents, n, CLUSTER_NO_DAY};
+	if (doc.event_date_precision == TEXT_PRECISION_DAY)
+		x->in.day = (int32_t)time_days_from_civil(doc.event_date.year,
+		                                          (unsigned)doc.event_date.month,
+		                                          (unsigned)doc.event_date.day);
+	x->ok = true;
+	text_doc_release(&doc);
+	return 0;
+}
+
 /* Run the pipeline and the clustering over the corpus in stream order. */
 static int cluster_corpus(struct corpus *c, const char *lang)
 {
 	struct cluster_params prm;
 	struct cluster *cl;
 	const char *env;
+	bool warm = true;
 	int64_t next_event = 1;
-	int story_of[MAX_DOCS * 2 + 2] = {0}; /* event id -> story id */
+	int story_of[MAX_DOCS * 2 + 2] = {0};   /* event id -> story id */
+	int story_size[MAX_DOCS * 2 + 2] = {0}; /* story id -> events */
+	int size[MAX_DOCS * 2 + 2] = {0};       /* event id -> articles */
 	int i;
 
 	/* Overrides for tuning runs on these dev sets; the defaults are what
@@ -218,58 +266,54 @@ static int cluster_corpus(struct corpus *c, const char *lang)
 		prm.story_threshold = atof(env);
 	if ((env = getenv("EVAL_UNDATED")))
 		prm.undated = atof(env);
+	if ((env = getenv("EVAL_COLD")))
+		warm = false;
 	cl = cluster_new(&prm);
 	if (!cl)
 		return -ENOMEM;
 	qsort(c->v, (size_t)c->n, sizeof(c->v[0]), by_order);
+	for (i = 0; i < c->n; i++)
+		if (features(&c->v[i], lang) == 0 && warm)
+			cluster_observe(cl, &c->v[i].in);
 	for (i = 0; i < c->n; i++) {
 		struct doc *x = &c->v[i];
-		struct text_doc doc = TEXT_DOC_INIT;
-		struct text_input in = {.text = x->text, .title = x->title, .lang = lang};
-		struct cluster_entity ents[64];
-		struct cluster_input a = {0};
 		struct cluster_choice ch;
-		char pub[16];
-		const char *why;
-		size_t k, n = 0;
 		int64_t ev;
 
-		if (x->pub_day != CLUSTER_NO_DAY) {
-			unsigned m, d;
-			int y;
-
-			time_civil_from_days(x->pub_day, &y, &m, &d);
-			snprintf(pub, sizeof(pub), "%04d-%02d-%02d", y, m, d);
-			in.published_at = pub;
-		}
-		if (text_process(&in, &doc, &why)) {
+		if (!x->ok) {
 			x->event = -1 - i; /* a singleton nobody shares */
 			continue;
 		}
-		for (k = 0; k < doc.n_entities && n < 64; k++) {
-			ents[n].id = (int64_t)(fnv64(doc.entities[k].key) >> 2) + 1;
-			ents[n++].weight = (float)doc.entities[k].count;
-		}
-		a.terms = (const struct cluster_term *)doc.terms;
-		a.n_terms = doc.n_terms;
-		a.entities = ents;
-		a.n_entities = n;
-		a.day = doc.event_date_precision == TEXT_PRECISION_DAY
-		                ? (int32_t)time_days_from_civil(doc.event_date.year,
-		                                                (unsigned)doc.event_date.month,
-		                                                (unsigned)doc.event_date.day)
-		                : CLUSTER_NO_DAY;
-		cluster_observe(cl, &a);
-		cluster_choose(cl, &a, &ch);
+		if (!warm)
+			cluster_observe(cl, &x->in);
+		cluster_choose(cl, &x->in, &ch);
+		if (getenv("EVAL_DEBUG"))
+			fprintf(stderr,
+			        "%s gold=%d -> ev=%lld score=%.3f cos=%.3f sup=%.3f date=%.2f "
+			        "cands=%zu ents=%zu day=%d\n",
+			        x->name, x->gold_event, (long long)ch.event, ch.score, ch.cos,
+			        ch.support, ch.date_factor, ch.candidates, x->in.n_entities,
+			        x->in.day);
 		ev = ch.event ? ch.event : next_event++;
-		cluster_add(cl, ev, &a, 1);
+		cluster_add(cl, ev, &x->in, 1);
 		if (!ch.event) {
 			int64_t prev = cluster_story_candidate(cl, ev);
 
 			story_of[ev] = prev ? story_of[prev] : (int)ev;
+			story_size[story_of[ev]]++;
+			size[ev] = 1;
+		} else if (cluster_story_milestone(++size[ev]) && story_size[story_of[ev]] == 1) {
+			/* As the leader does: a grown event alone in its story
+			 * looks again (server/ingest/clusterer.c). */
+			int64_t prev = cluster_story_candidate(cl, ev);
+
+			if (prev) {
+				story_size[story_of[ev]]--;
+				story_of[ev] = story_of[prev];
+				story_size[story_of[ev]]++;
+			}
 		}
 		x->event = (int)ev;
-		text_doc_release(&doc);
 	}
 	for (i = 0; i < c->n; i++)
 		c->v[i].story = c->v[i].event > 0 ? story_of[c->v[i].event] : c->v[i].event;
@@ -326,6 +370,8 @@ static void free_corpus(struct corpus *c)
 	for (i = 0; i < c->n; i++) {
 		free(c->v[i].title);
 		free(c->v[i].text);
+		free(c->v[i].terms);
+		free(c->v[i].ents);
 	}
 	c->n = 0;
 }
