@@ -1,4 +1,4 @@
-// A small SVG bar chart over time, hand-written (a chart library would weigh
+// A small SVG bar chart over time (day, ISO week, month or year buckets), hand-written (a chart library would weigh
 // more than this whole file). Each bar is a link (keyboard focusable, with an
 // accessible name), so a bar can narrow the page to its period.
 import { h } from './ui.js';
@@ -44,6 +44,8 @@ export function keyLabel(key, unit, long = false) {
 	const [y, m, d] = key.split('-');
 	if (unit === 'month')
 		return long ? `${MONTHS[m - 1]} ${y}` : (m === '01' ? `${MONTHS[0]} ${y}` : MONTHS[m - 1]);
+	if (unit === 'week') // keyed by its first day (a Monday)
+		return long ? `Week of ${Number(d)} ${MONTHS[m - 1]} ${y}` : `${Number(d)} ${MONTHS[m - 1]}`;
 	return long ? `${Number(d)} ${MONTHS[m - 1]} ${y}` : `${Number(d)} ${MONTHS[m - 1]}`;
 }
 

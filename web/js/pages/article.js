@@ -1,5 +1,6 @@
-// One article: its clean text with entity names and date expressions
-// highlighted (entities link to their page), its metadata, duplicates and event.
+// One article: its clean text with entity mentions (at the API's offsets)
+// and date expressions highlighted (mentions link to their entity), its
+// metadata, duplicates and event.
 import { api, pool } from '../api.js';
 import { h, clear, append, facts, langName, timeEl, fmtDate, ORIGIN_TEXT, KIND_LABEL, kindBadge, plural } from '../ui.js';
 import { eventSummary } from './search.js';
@@ -16,36 +17,40 @@ function cpIndex(body) {
 	return (cp) => idx[Math.min(Math.max(cp, 0), idx.length - 1)];
 }
 
-function escapeRe(s) {
-	return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-// Spans to highlight: [{start, end, type: 'date'|'entity', item}], sorted,
-// never overlapping. Dates come with offsets; entities (no offsets in the API
-// yet) are found by their name, whole words, case-insensitive, longest first.
+// Spans to highlight: [{start, end, type: 'date'|'entity', item, mention}],
+// UTF-16 indexes, sorted, never overlapping. Entity mentions come with their
+// offsets (code points, as the API counts) and are placed exactly there;
+// date expressions too, wherever no mention is. A mention overlapping an
+// earlier (or longer) one is left out (counted in `dropped`).
 export function highlights(body, dates, entities) {
 	const at = cpIndex(body);
 	const spans = [];
 	const free = (s, e) => spans.every((x) => e <= x.start || s >= x.end);
+	const mentions = [];
+	for (const ent of entities || [])
+		for (const m of ent.mentions || [])
+			mentions.push({ ent, m, s: at(m.start), e: at(m.end) });
+	mentions.sort((a, b) => a.s - b.s || (b.e - b.s) - (a.e - a.s));
+	let dropped = 0;
+	for (const { ent, m, s, e } of mentions) {
+		if (e > s && free(s, e))
+			spans.push({ start: s, end: e, type: 'entity', item: ent, mention: m });
+		else
+			dropped++;
+	}
 	for (const d of dates || []) {
 		const s = at(d.start);
 		const e = at(d.end);
 		if (e > s && free(s, e))
 			spans.push({ start: s, end: e, type: 'date', item: d });
 	}
-	const byLength = [...(entities || [])].sort((a, b) => b.name.length - a.name.length);
-	for (const ent of byLength) {
-		if (ent.name.length < 2)
-			continue;
-		const re = new RegExp(`(?<![\\p{L}\\p{N}])${escapeRe(ent.name)}(?![\\p{L}\\p{N}])`, 'giu');
-		for (const m of body.matchAll(re)) {
-			const s = m.index;
-			const e = s + m[0].length;
-			if (free(s, e))
-				spans.push({ start: s, end: e, type: 'entity', item: ent });
-		}
-	}
-	return spans.sort((a, b) => a.start - b.start);
+	spans.sort((a, b) => a.start - b.start);
+	spans.dropped = dropped;
+	return spans;
+}
+
+function fold(s) {
+	return String(s).normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase().trim();
 }
 
 function spanNode(sp, text) {
@@ -55,7 +60,15 @@ function spanNode(sp, text) {
 		return h('mark', { class: 'hl-date', title: what }, d.value ? h('time', { datetime: d.value }, text) : text);
 	}
 	const e = sp.item;
-	return h('a', { class: `hl-entity kind-${e.kind}`, href: `#/entity/${e.id}`, title: `${KIND_LABEL[e.kind] || e.kind}: ${e.name} (${plural(e.count, 'mention')} in this article)` }, text);
+	const kind = (KIND_LABEL[e.kind] || e.kind).toLowerCase();
+	// The accessible name starts with the visible text (WCAG 2.5.3), then
+	// says what it is: "Selenskyj (person: Volodymyr Zelenskyy)".
+	const label = fold(text) === fold(e.name) ? `${text} (${kind})` : `${text} (${kind}: ${e.name})`;
+	return h('a', {
+		class: `hl-entity kind-${e.kind}`, href: `#/entity/${e.id}`, 'aria-label': label,
+		title: `${KIND_LABEL[e.kind] || e.kind}: ${e.name} (${plural(e.count, 'mention')} in this article)`,
+		dataset: { entity: e.id, start: sp.mention.start, end: sp.mention.end },
+	}, text);
 }
 
 // The body as paragraphs (blank lines), single line breaks kept.
@@ -93,6 +106,21 @@ export function renderBody(body, spans) {
 	return out;
 }
 
+// What the list says when not every mention is highlighted.
+function mentionNote(e, n) {
+	if (n >= e.count)
+		return '';
+	if (!e.mentions?.length)
+		return ' (no position given)';
+	return ` (${n} highlighted)`;
+}
+
+// The forms the text uses when they differ from the entity's name.
+function formsNote(e) {
+	const forms = [...new Set((e.mentions || []).map((m) => m.text))].filter((t) => fold(t) !== fold(e.name));
+	return forms.length ? h('div', { class: 'forms muted small' }, 'as ', forms.map((t, i) => [i ? ', ' : '', h('q', {}, t)])) : null;
+}
+
 async function titleLinks(ids, signal) {
 	const shown = ids.slice(0, 20);
 	const arts = await pool(shown, 6, (id) => api(`articles/${id}`, { signal }).catch(() => null));
@@ -106,7 +134,10 @@ export async function articlePage({ root, id, signal }) {
 	const a = await api(`articles/${id}`, { signal });
 	document.title = `${a.title || `Article #${a.id}`} · newsd`;
 	const spans = highlights(a.body, a.dates, a.entities);
-	const found = new Set(spans.filter((s) => s.type === 'entity').map((s) => s.item.id));
+	const placed = new Map();
+	for (const sp of spans)
+		if (sp.type === 'entity')
+			placed.set(sp.item.id, (placed.get(sp.item.id) || 0) + 1);
 
 	const published = a.published_at
 		? [timeEl(a.published_at, a.published_at_precision), h('span', { class: 'muted' }, ` — ${ORIGIN_TEXT[a.published_at_origin] || a.published_at_origin}, to the ${a.published_at_precision}`)]
@@ -136,8 +167,9 @@ export async function articlePage({ root, id, signal }) {
 	const entityList = a.entities.length
 		? h('ul', { class: 'entity-list' }, ['person', 'location', 'organization', 'other'].filter((k) => byKind[k]).map((k) =>
 			h('li', {}, h('h3', { class: 'kind-h' }, kindBadge(k)), h('ul', { class: 'plain' }, byKind[k].map((e) =>
-				h('li', {}, h('a', { href: `#/entity/${e.id}`, class: `chip kind-${e.kind}` }, e.name),
-					h('span', { class: 'muted' }, ` ${plural(e.count, 'mention')}${found.has(e.id) ? '' : ' (name not found in the text)'}`)))))))
+				h('li', { dataset: { entity: e.id } }, h('a', { href: `#/entity/${e.id}`, class: `chip kind-${e.kind}` }, e.name),
+					h('span', { class: 'muted' }, ` ${plural(e.count, 'mention')}${mentionNote(e, placed.get(e.id) || 0)}`),
+					formsNote(e)))))))
 		: h('p', { class: 'muted' }, 'No entity recognised.');
 
 	const dupNote = a.duplicate_of
