@@ -96,6 +96,9 @@ int cluster_choose(struct cluster *c, const struct cluster_input *a, struct clus
  * reloading an event from its aggregate. Returns 0 or -ENOMEM. */
 int cluster_add(struct cluster *c, int64_t event, const struct cluster_input *a, int n_articles);
 
+/* Drop event id from memory (its aggregate is about to be rebuilt). */
+void cluster_forget(struct cluster *c, int64_t event);
+
 /* Whether event id is in memory. */
 bool cluster_has(const struct cluster *c, int64_t event);
 

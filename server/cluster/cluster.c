@@ -219,6 +219,17 @@ bool cluster_has(const struct cluster *c, int64_t event)
 	return event_of(c, event) != NULL;
 }
 
+void cluster_forget(struct cluster *c, int64_t event)
+{
+	struct event *e = event_of(c, event);
+
+	/* Its postings go stale and are skipped (dead slot) until compact(). */
+	if (e) {
+		event_release(e);
+		c->n_alive--;
+	}
+}
+
 size_t cluster_size(const struct cluster *c)
 {
 	return c->n_alive;

@@ -235,6 +235,64 @@ static int add_events(struct cluster *cl, PGresult *res)
 	return err;
 }
 
+/* Events whose centroid a curation dropped (merge, split, re-clustering set
+ * it NULL) are rebuilt from their articles' stored features, then saved. */
+static const struct db_stmt STMT_STALE = {
+        "cluster_stale",
+        "SELECT a.event_id, coalesce(encode(a.terms, 'hex'), ''), coalesce(a.happened_on, "
+        "a.published_at::date) - DATE '1970-01-01', coalesce((SELECT string_agg(m.entity_id || "
+        "':' || m.count, ',') FROM mentions m WHERE m.article_id = a.id), '') FROM articles a "
+        "JOIN events e ON e.id = a.event_id WHERE e.centroid IS NULL AND e.merged_into IS NULL "
+        "ORDER BY a.event_id, a.id LIMIT $1::int",
+        1};
+
+#define STALE_ARTICLES 50000 /* rebuilt per load; the rest at the next one */
+
+static int rebuild_stale(struct db_conn *c, struct cluster *cl)
+{
+	char lbuf[24];
+	const char *p[1] = {db_i64(lbuf, STALE_ARTICLES)};
+	PGresult *res = NULL;
+	int64_t *ids = NULL;
+	size_t n = 0;
+	int err = run(c, &STMT_STALE, p, PGRES_TUPLES_OK, &res), r;
+
+	if (!err && PQntuples(res)) {
+		ids = malloc((size_t)PQntuples(res) * sizeof(*ids));
+		if (!ids)
+			err = -ENOMEM;
+	}
+	for (r = 0; !err && r < PQntuples(res); r++) {
+		int64_t ev = strtoll(PQgetvalue(res, r, 0), NULL, 10);
+		struct cluster_input in = {0};
+		struct cluster_term *t = NULL;
+		struct cluster_entity *e = NULL;
+
+		err = terms_from_hex(PQgetvalue(res, r, 1), &t, &in.n_terms);
+		if (err == -EINVAL)
+			err = 0;
+		if (!err)
+			err = entities_from_text(PQgetvalue(res, r, 3), &e, &in.n_entities);
+		in.terms = t;
+		in.entities = e;
+		in.day = day_of(res, r, 2);
+		if (!err && (!n || ids[n - 1] != ev)) {
+			/* What memory held for it was its stale aggregate. */
+			cluster_forget(cl, ev);
+			ids[n++] = ev;
+		}
+		if (!err)
+			err = cluster_add(cl, ev, &in, 1);
+		free(t);
+		free(e);
+	}
+	PQclear(res);
+	if (!err && n)
+		err = db_cluster_write_centroids(c, cl, ids, n);
+	free(ids);
+	return err;
+}
+
 int db_cluster_load(struct db_conn *c, struct cluster *cl, int horizon_days, size_t max_events,
                     int64_t *generation, int32_t *newest_day)
 {
@@ -260,6 +318,8 @@ int db_cluster_load(struct db_conn *c, struct cluster *cl, int horizon_days, siz
 	if (!err)
 		err = add_events(cl, res);
 	PQclear(res);
+	if (!err)
+		err = rebuild_stale(c, cl);
 	return err;
 }
 

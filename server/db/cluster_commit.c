@@ -233,7 +233,7 @@ static const struct db_stmt STMT_CENTROIDS = {
         "$2::text[]) AS x(id, hex) WHERE e.id = x.id",
         2};
 
-static int write_centroids(struct db_conn *c, struct cluster *cl, const int64_t *ids, size_t n)
+int db_cluster_write_centroids(struct db_conn *c, struct cluster *cl, const int64_t *ids, size_t n)
 {
 	struct strbuf x, y, hex;
 	size_t i, k = 0;
@@ -299,7 +299,7 @@ int db_cluster_commit(struct db_conn *c, const struct db_cluster_batch *b)
 	if (!err)
 		err = run_pairs(c, &STMT_COUNTS, b->articles, b->events, b->n);
 	if (!err)
-		err = write_centroids(c, b->cl, b->touched, b->n_touched);
+		err = db_cluster_write_centroids(c, b->cl, b->touched, b->n_touched);
 	if (!err)
 		err = derive_fields(c, b->touched, b->n_touched, false);
 	if (!err)

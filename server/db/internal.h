@@ -125,4 +125,8 @@ int db_terms_hex(const struct cluster_term *t, size_t n, struct strbuf *sb);
  * not fit. */
 int db_ids_literal(const int64_t *ids, size_t n, char *buf, size_t len);
 
+/* Save the in-memory centroids of events ids (server/db/cluster_commit.c). */
+struct cluster;
+int db_cluster_write_centroids(struct db_conn *c, struct cluster *cl, const int64_t *ids, size_t n);
+
 #endif

@@ -227,6 +227,14 @@ static void test_view_reload_and_eviction(void **state)
 	make(&a, "geneva summit talks leaders", SUMMIT_ENTS, 20001);
 	assert_int_equal(cluster_choose(d, &a.in, &ch), 0);
 	assert_int_equal(ch.event, id);
+	/* Forgotten, it is no candidate any more; added again, it is. */
+	cluster_forget(d, id);
+	assert_false(cluster_has(d, id));
+	assert_int_equal(cluster_choose(d, &a.in, &ch), 0);
+	assert_int_equal(ch.event, 0);
+	assert_int_equal(cluster_add(d, id, &v, n), 0);
+	assert_int_equal(cluster_choose(d, &a.in, &ch), 0);
+	assert_int_equal(ch.event, id);
 	/* Unrelated events push the first one out of memory. */
 	for (i = 0; i < 40; i++) {
 		int64_t ents[] = {1000 + i, 0};
