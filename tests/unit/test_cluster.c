@@ -198,6 +198,40 @@ static void test_choice_is_pure_and_deterministic(void **state)
 	cluster_free(c);
 }
 
+/* One arrival order, two runs: the same decisions. */
+static void test_same_order_same_partition(void **state)
+{
+	static const char *const words[] = {
+	        "summit leaders geneva talks arms",   "geneva summit arms control talks",
+	        "earthquake rescue rubble magnitude", "summit geneva leaders arms treaty",
+	        "rescue earthquake killed rubble",    "football final stadium goal",
+	};
+	static const int64_t ents[][3] = {{101, 102, 0}, {101, 102, 0}, {201, 0, 0},
+	                                  {101, 102, 0}, {201, 0, 0},   {301, 0, 0}};
+	int64_t got[2][6];
+	int run, i;
+
+	for (run = 0; run < 2; run++) {
+		struct cluster *c = cluster_new(NULL);
+		int64_t next = 1;
+		struct art a;
+
+		background(c);
+		for (i = 0; i < 6; i++) {
+			make(&a, words[i], ents[i], 20000 + i % 2);
+			got[run][i] = feed(c, &a, &next);
+		}
+		cluster_free(c);
+	}
+	for (i = 0; i < 6; i++)
+		assert_int_equal(got[0][i], got[1][i]);
+	assert_int_equal(got[0][0], got[0][1]);
+	assert_int_equal(got[0][0], got[0][3]);
+	assert_int_equal(got[0][2], got[0][4]);
+	assert_int_not_equal(got[0][0], got[0][2]);
+	assert_int_not_equal(got[0][5], got[0][0]);
+}
+
 static void test_view_reload_and_eviction(void **state)
 {
 	struct cluster_params p;
@@ -257,6 +291,7 @@ int main(void)
 	        cmocka_unit_test(test_date_window_splits_later_meeting_then_story),
 	        cmocka_unit_test(test_one_shared_participant_is_not_a_story),
 	        cmocka_unit_test(test_choice_is_pure_and_deterministic),
+	        cmocka_unit_test(test_same_order_same_partition),
 	        cmocka_unit_test(test_view_reload_and_eviction),
 	};
 
