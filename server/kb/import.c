@@ -199,7 +199,10 @@ static int reader_line(struct reader *r, const char **line, size_t *n, bool *too
 
 	*too_long = false;
 	for (;;) {
-		nl = memchr(r->buf + r->off + scanned, '\n', r->len - r->off - scanned);
+		/* memchr on the empty buffer before the first read is undefined. */
+		nl = r->len > r->off + scanned
+		             ? memchr(r->buf + r->off + scanned, '\n', r->len - r->off - scanned)
+		             : NULL;
 		if (nl) {
 			*line = r->buf + r->off;
 			*n = (size_t)(nl - *line);
