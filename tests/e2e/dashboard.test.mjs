@@ -167,8 +167,9 @@ test('search → article → event → entity', async () => {
 	const story = await texts(page.locator('.timeline li .tl-what a'));
 	assert.deepEqual(story, [MACRON1, MACRON2], 'reports in publication order');
 	const kindRow = (await page.locator('.facts').first().textContent()).replace(/\s+/g, ' ');
-	assert.match(kindRow, /Kindnot inferred yet/);
-	assert.match(kindRow, /Location.*Paris/);
+	assert.match(kindRow, /Kind[a-z]+ — “[^”]+”, article #\d+/, 'the kind with its evidence');
+	assert.match(kindRow, /Date14 Mar 2023 — “mardi”, article #\d+/, 'the date with its evidence');
+	assert.match(kindRow, /Location\S.*Reported/);
 	await shot(page, 'event');
 
 	// Entity: names, mentions over time, co-occurring entities, its events.
