@@ -30,7 +30,9 @@ static const struct db_stmt STMT_EVENTS_LOCK = {
 
 /* After articles moved: the counts and activity window of the events, and
  * their participants from the mentions of their articles (weight = mentions,
- * articles = articles naming it; roles are the derivation's). */
+ * articles = articles naming it; roles are the derivation's). The centroid
+ * goes NULL: the clustering leader, reloading on the new generation,
+ * rebuilds it from the articles' stored term vectors. */
 static const struct db_stmt STMT_RECOUNT = {
         "curate_recount",
         "WITH agg AS (SELECT a.event_id, m.entity_id, sum(m.count)::int AS weight, "
@@ -43,7 +45,7 @@ static const struct db_stmt STMT_RECOUNT = {
         "event_id, entity_id, weight, articles FROM agg ON CONFLICT (event_id, entity_id) DO "
         "UPDATE SET weight = EXCLUDED.weight, articles = EXCLUDED.articles, role = NULL) "
         "UPDATE events v SET article_count = g.n, first_published = g.f, last_published = g.l, "
-        "updated_at = now() FROM (SELECT a.event_id, count(*)::int AS n, "
+        "centroid = NULL, updated_at = now() FROM (SELECT a.event_id, count(*)::int AS n, "
         "min(coalesce(a.published_at, a.ingested_at)) AS f, max(coalesce(a.published_at, "
         "a.ingested_at)) AS l FROM articles a WHERE a.event_id = ANY ($1::bigint[]) GROUP BY 1) g "
         "WHERE v.id = g.event_id",

@@ -65,7 +65,8 @@ static const struct db_stmt STMT_ENTITY_EVENTS = {
         "entity_events",
         "SELECT (extract(epoch FROM v.last_published) * 1000000)::bigint, v.id, "
         "json_build_object(" EVENT_SUMMARY_FIELDS ")::text FROM event_entities ee JOIN events v ON "
-        "v.id = ee.event_id WHERE ee.entity_id = $1::bigint AND ($2::bigint IS NULL OR "
+        "v.id = ee.event_id WHERE ee.entity_id = $1::bigint AND v.merged_into IS NULL AND "
+        "($2::bigint IS NULL OR "
         "((extract(epoch FROM v.last_published) * 1000000)::bigint, v.id) < ($2::bigint, "
         "$4::bigint)) ORDER BY v.last_published DESC, v.id DESC LIMIT $3::int",
         4};

@@ -195,3 +195,29 @@ test('a restart reloads the events: a late report joins the right one', async ()
 	assert.equal(r.status, 201, JSON.stringify(r.json));
 	assert.equal(r.json.event_id, events.frDelhi, 'the Spanish report two days later joins the Delhi meeting');
 });
+
+test('after a curation the leader rebuilds the events it changed, and places new articles by them', async () => {
+	// Split the German report out of the Delhi event: both events lose their
+	// stored centroid and are rebuilt from their articles.
+	const r = await api('POST', `/events/${events.frDelhi}/split`, { body: { articles: [ids.deDelhi] } });
+	assert.equal(r.status, 201, JSON.stringify(r.json));
+	const split = r.json.id;
+	assert.equal((await api('GET', `/articles/${ids.deDelhi}`)).json.event_id, split);
+	// A new English report of the Delhi meeting goes to the curated event
+	// that kept the French and English reports.
+	const more = {
+		url: 'https://cluster.example.com/2026/03/11/macron-modi-delhi-analysis',
+		source: 'Another Example',
+		published_at: '2026-03-11T09:00:00Z',
+		title: 'What Macron and Modi agreed in New Delhi on nuclear reactors',
+		text: [
+			"Emmanuel Macron and Narendra Modi met in New Delhi on Tuesday and signed a roadmap on small modular nuclear reactors, alongside a deal on fighter jet engines for India by 2030.",
+			"At Hyderabad House, Modi described France as a trusted partner, while Macron stressed maritime security in the Indian Ocean and the war in Ukraine.",
+		].join('\n\n'),
+	};
+	const a = await api('POST', '/articles', { body: more });
+	assert.equal(a.status, 201, JSON.stringify(a.json));
+	assert.ok([events.frDelhi, split].includes(a.json.event_id), `joins one of the two Delhi events, got ${a.json.event_id}`);
+	const stale = await sql(`SELECT count(*) FROM events WHERE id IN (${Number(events.frDelhi)}, ${Number(split)}) AND centroid IS NULL`);
+	assert.equal(stale, '0', 'both centroids were rebuilt');
+});
