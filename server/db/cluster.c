@@ -149,21 +149,6 @@ static int32_t day_of(PGresult *res, int row, int col)
 	                                  : (int32_t)strtol(PQgetvalue(res, row, col), NULL, 10);
 }
 
-static int run(struct db_conn *c, const struct db_stmt *st, const char *const *p,
-               ExecStatusType want, PGresult **keep)
-{
-	PGresult *res = db_exec(c, st, p);
-	int err = 0;
-
-	if (PQresultStatus(res) != want)
-		err = db_error(c, res, st->name);
-	if (keep && !err)
-		*keep = res;
-	else
-		PQclear(res);
-	return err;
-}
-
 /* ---- leadership and state ---- */
 
 /* Session lock: held while the connection lives. The key is arbitrary but
@@ -174,7 +159,7 @@ static const struct db_stmt STMT_LEAD = {"cluster_lead",
 int db_cluster_try_lead(struct db_conn *c, bool *leader)
 {
 	PGresult *res = NULL;
-	int err = run(c, &STMT_LEAD, NULL, PGRES_TUPLES_OK, &res);
+	int err = db_run(c, &STMT_LEAD, NULL, PGRES_TUPLES_OK, &res);
 
 	*leader = !err && PQntuples(res) == 1 && PQgetvalue(res, 0, 0)[0] == 't';
 	PQclear(res);
@@ -255,7 +240,7 @@ static int rebuild_stale(struct db_conn *c, struct cluster *cl)
 	PGresult *res = NULL;
 	int64_t *ids = NULL;
 	size_t n = 0;
-	int err = run(c, &STMT_STALE, p, PGRES_TUPLES_OK, &res), r;
+	int err = db_run(c, &STMT_STALE, p, PGRES_TUPLES_OK, &res), r;
 
 	if (!err && PQntuples(res)) {
 		ids = malloc((size_t)PQntuples(res) * sizeof(*ids));
@@ -299,7 +284,7 @@ int db_cluster_load(struct db_conn *c, struct cluster *cl, int horizon_days, siz
 	char hbuf[24], mbuf[24];
 	const char *p[2] = {db_i64(hbuf, horizon_days), db_i64(mbuf, (int64_t)max_events)};
 	PGresult *res = NULL;
-	int err = run(c, &STMT_STATE, NULL, PGRES_TUPLES_OK, &res);
+	int err = db_run(c, &STMT_STATE, NULL, PGRES_TUPLES_OK, &res);
 
 	if (!err && PQntuples(res) == 1) {
 		const char *hex = PQgetvalue(res, 0, 1);
@@ -314,7 +299,7 @@ int db_cluster_load(struct db_conn *c, struct cluster *cl, int horizon_days, siz
 	PQclear(res);
 	res = NULL;
 	if (!err)
-		err = run(c, &STMT_ACTIVE, p, PGRES_TUPLES_OK, &res);
+		err = db_run(c, &STMT_ACTIVE, p, PGRES_TUPLES_OK, &res);
 	if (!err)
 		err = add_events(cl, res);
 	PQclear(res);
@@ -364,7 +349,7 @@ int db_cluster_load_near(struct db_conn *c, struct cluster *cl, const int64_t *e
 		const char *p[4] = {ids.buf, db_i64(fbuf, from_day), db_i64(tbuf, to_day),
 		                    db_i64(lbuf, limit)};
 
-		err = run(c, &STMT_NEAR, p, PGRES_TUPLES_OK, &res);
+		err = db_run(c, &STMT_NEAR, p, PGRES_TUPLES_OK, &res);
 	}
 	if (!err)
 		err = add_events(cl, res);
@@ -400,7 +385,7 @@ int db_cluster_load_story_candidates(struct db_conn *c, struct cluster *cl, cons
 	if (!err) {
 		const char *p[3] = {ids.buf, db_i64(bbuf, before_event), db_i64(lbuf, limit)};
 
-		err = run(c, &STMT_STORY_NEAR, p, PGRES_TUPLES_OK, &res);
+		err = db_run(c, &STMT_STORY_NEAR, p, PGRES_TUPLES_OK, &res);
 	}
 	if (!err)
 		err = add_events(cl, res);
@@ -441,7 +426,7 @@ int db_cluster_pending(struct db_conn *c, int limit, struct db_pending **out, si
 	const char *p[1] = {db_i64(lbuf, limit)};
 	PGresult *res = NULL;
 	struct db_pending *v = NULL;
-	int err = run(c, &STMT_PENDING, p, PGRES_TUPLES_OK, &res), r, rows = 0;
+	int err = db_run(c, &STMT_PENDING, p, PGRES_TUPLES_OK, &res), r, rows = 0;
 
 	*out = NULL;
 	*n = 0;
@@ -490,7 +475,7 @@ int db_cluster_new_ids(struct db_conn *c, bool stories, size_t n, int64_t *out)
 
 	if (!n)
 		return 0;
-	err = run(c, stories ? &STMT_STORY_IDS : &STMT_EVENT_IDS, p, PGRES_TUPLES_OK, &res);
+	err = db_run(c, stories ? &STMT_STORY_IDS : &STMT_EVENT_IDS, p, PGRES_TUPLES_OK, &res);
 	for (r = 0; !err && r < PQntuples(res) && (size_t)r < n; r++)
 		out[r] = strtoll(PQgetvalue(res, r, 0), NULL, 10);
 	if (!err && (size_t)r < n)
@@ -511,7 +496,7 @@ int db_article_wait_placed(struct db_conn *c, int64_t id, int timeout_ms)
 
 	for (;;) {
 		PGresult *res = NULL;
-		int err = run(c, &STMT_PLACED, p, PGRES_TUPLES_OK, &res);
+		int err = db_run(c, &STMT_PLACED, p, PGRES_TUPLES_OK, &res);
 		bool placed = !err && PQntuples(res) == 1 && PQgetvalue(res, 0, 0)[0] == 't';
 
 		if (!err && PQntuples(res) != 1)

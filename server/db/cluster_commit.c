@@ -10,21 +10,6 @@
 #include "internal.h"
 #include "strbuf.h"
 
-static int run(struct db_conn *c, const struct db_stmt *st, const char *const *p,
-               ExecStatusType want, PGresult **keep)
-{
-	PGresult *res = db_exec(c, st, p);
-	int err = 0;
-
-	if (PQresultStatus(res) != want)
-		err = db_error(c, res, st->name);
-	if (keep && !err)
-		*keep = res;
-	else
-		PQclear(res);
-	return err;
-}
-
 static int ids_literal(const int64_t *v, size_t n, struct strbuf *sb)
 {
 	char buf[24];
@@ -55,7 +40,7 @@ static int run_pairs(struct db_conn *c, const struct db_stmt *st, const int64_t 
 	if (!err) {
 		const char *p[2] = {x.buf, y.buf};
 
-		err = run(c, st, p, PGRES_COMMAND_OK, NULL);
+		err = db_run(c, st, p, PGRES_COMMAND_OK, NULL);
 	}
 	strbuf_release(&x);
 	strbuf_release(&y);
@@ -75,7 +60,7 @@ static int run_ids(struct db_conn *c, const struct db_stmt *st, const int64_t *a
 	if (!err) {
 		const char *p[2] = {x.buf, extra};
 
-		err = run(c, st, p, PGRES_COMMAND_OK, NULL);
+		err = db_run(c, st, p, PGRES_COMMAND_OK, NULL);
 	}
 	strbuf_release(&x);
 	return err;
@@ -271,7 +256,7 @@ int db_cluster_write_centroids(struct db_conn *c, struct cluster *cl, const int6
 	if (!err && k) {
 		const char *p[2] = {x.buf, y.buf};
 
-		err = run(c, &STMT_CENTROIDS, p, PGRES_COMMAND_OK, NULL);
+		err = db_run(c, &STMT_CENTROIDS, p, PGRES_COMMAND_OK, NULL);
 	}
 	strbuf_release(&x);
 	strbuf_release(&y);
@@ -285,7 +270,7 @@ int db_cluster_commit(struct db_conn *c, const struct db_cluster_batch *b)
 	int err = db_command(c, "BEGIN");
 
 	if (!err)
-		err = run(c, &STMT_GENERATION, NULL, PGRES_TUPLES_OK, &res);
+		err = db_run(c, &STMT_GENERATION, NULL, PGRES_TUPLES_OK, &res);
 	if (!err &&
 	    (PQntuples(res) != 1 || strtoll(PQgetvalue(res, 0, 0), NULL, 10) != b->generation))
 		err = -ESTALE;
@@ -356,7 +341,7 @@ int db_cluster_save_df(struct db_conn *c, const struct cluster *cl)
 		const char *p[2] = {db_i64(nbuf, (int64_t)cluster_df_total(cl)),
 		                    sb.buf ? sb.buf : ""};
 
-		w.err = run(c, &STMT_SAVE_DF, p, PGRES_COMMAND_OK, NULL);
+		w.err = db_run(c, &STMT_SAVE_DF, p, PGRES_COMMAND_OK, NULL);
 	}
 	strbuf_release(&sb);
 	return w.err;

@@ -103,34 +103,19 @@ static const struct db_stmt STMT_HISTORY = {
         "($1::bigint, $3, $2::bigint, $5::bigint[]), ($2::bigint, $4, $1::bigint, $5::bigint[])",
         5};
 
-static int run(struct db_conn *c, const struct db_stmt *st, const char *const *p,
-               ExecStatusType want, PGresult **keep)
-{
-	PGresult *res = db_exec(c, st, p);
-	int err = 0;
-
-	if (PQresultStatus(res) != want)
-		err = db_error(c, res, st->name);
-	if (keep && !err)
-		*keep = res;
-	else
-		PQclear(res);
-	return err;
-}
-
 static int begin_locked(struct db_conn *c)
 {
 	int err = db_command(c, "BEGIN");
 
 	if (!err)
-		err = run(c, &STMT_LOCK, NULL, PGRES_TUPLES_OK, NULL);
+		err = db_run(c, &STMT_LOCK, NULL, PGRES_TUPLES_OK, NULL);
 	return err;
 }
 
 static int finish(struct db_conn *c, int err)
 {
 	if (!err)
-		err = run(c, &STMT_GENERATION, NULL, PGRES_COMMAND_OK, NULL);
+		err = db_run(c, &STMT_GENERATION, NULL, PGRES_COMMAND_OK, NULL);
 	if (!err)
 		err = db_command(c, "COMMIT");
 	if (err)
@@ -156,7 +141,7 @@ static int recount(struct db_conn *conn, const int64_t *ids, size_t n)
 	p[0] = lit;
 	err = db_ids_literal(ids, n, lit, cap);
 	if (!err)
-		err = run(conn, &STMT_RECOUNT, p, PGRES_COMMAND_OK, NULL);
+		err = db_run(conn, &STMT_RECOUNT, p, PGRES_COMMAND_OK, NULL);
 	if (!err)
 		err = db_event_derive(conn, ids, n, true);
 	free(lit);
@@ -179,7 +164,7 @@ static int lock_events(struct db_conn *c, const int64_t *ids, size_t n, struct l
 
 	memset(out, 0, n * sizeof(*out));
 	if (!err)
-		err = run(c, &STMT_EVENTS_LOCK, p, PGRES_TUPLES_OK, &res);
+		err = db_run(c, &STMT_EVENTS_LOCK, p, PGRES_TUPLES_OK, &res);
 	for (r = 0; !err && r < PQntuples(res); r++) {
 		int64_t id = strtoll(PQgetvalue(res, r, 0), NULL, 10);
 
@@ -234,16 +219,16 @@ int db_event_merge(struct db_conn *conn, int64_t id, int64_t into, char *why, si
 	{
 		const char *p[2] = {db_i64(ibuf, id), db_i64(tbuf, into)};
 
-		err = run(conn, &STMT_MERGE_MOVE, p, PGRES_TUPLES_OK, &res);
+		err = db_run(conn, &STMT_MERGE_MOVE, p, PGRES_TUPLES_OK, &res);
 		if (!err)
-			err = run(conn, &STMT_MERGE_ENTITIES, p, PGRES_COMMAND_OK, NULL);
+			err = db_run(conn, &STMT_MERGE_ENTITIES, p, PGRES_COMMAND_OK, NULL);
 		if (!err)
-			err = run(conn, &STMT_MERGE_MARK, p, PGRES_COMMAND_OK, NULL);
+			err = db_run(conn, &STMT_MERGE_MARK, p, PGRES_COMMAND_OK, NULL);
 	}
 	if (!err) {
 		const char *p[5] = {ibuf, tbuf, "merged_into", "merge", PQgetvalue(res, 0, 0)};
 
-		err = run(conn, &STMT_HISTORY, p, PGRES_COMMAND_OK, NULL);
+		err = db_run(conn, &STMT_HISTORY, p, PGRES_COMMAND_OK, NULL);
 	}
 	if (!err)
 		err = recount(conn, &into, 1);
@@ -252,7 +237,7 @@ int db_event_merge(struct db_conn *conn, int64_t id, int64_t into, char *why, si
 		const char *p[2] = {"{}", lit};
 
 		snprintf(lit, sizeof(lit), "{%s}", db_i64(sbuf, ev[0].story_id));
-		err = run(conn, &STMT_STORIES_REFRESH, p, PGRES_COMMAND_OK, NULL);
+		err = db_run(conn, &STMT_STORIES_REFRESH, p, PGRES_COMMAND_OK, NULL);
 	}
 out:
 	PQclear(res);
@@ -321,7 +306,7 @@ int db_event_split(struct db_conn *conn, int64_t id, const int64_t *articles, si
 	{
 		const char *p[2] = {db_i64(ibuf, id), lit};
 
-		err = run(conn, &STMT_SPLIT_CHECK, p, PGRES_TUPLES_OK, &res);
+		err = db_run(conn, &STMT_SPLIT_CHECK, p, PGRES_TUPLES_OK, &res);
 	}
 	if (err)
 		goto out;
@@ -342,7 +327,7 @@ int db_event_split(struct db_conn *conn, int64_t id, const int64_t *articles, si
 	{
 		const char *p[1] = {ibuf};
 
-		err = run(conn, &STMT_SPLIT_NEW, p, PGRES_TUPLES_OK, &res);
+		err = db_run(conn, &STMT_SPLIT_NEW, p, PGRES_TUPLES_OK, &res);
 		if (!err)
 			err = db_result_int64(res, 0, new_id);
 		PQclear(res);
@@ -351,12 +336,12 @@ int db_event_split(struct db_conn *conn, int64_t id, const int64_t *articles, si
 	if (!err) {
 		const char *p[3] = {ibuf, db_i64(nbuf, *new_id), lit};
 
-		err = run(conn, &STMT_SPLIT_MOVE, p, PGRES_TUPLES_OK, &res);
+		err = db_run(conn, &STMT_SPLIT_MOVE, p, PGRES_TUPLES_OK, &res);
 	}
 	if (!err) {
 		const char *p[5] = {ibuf, nbuf, "split", "split_from", PQgetvalue(res, 0, 0)};
 
-		err = run(conn, &STMT_HISTORY, p, PGRES_COMMAND_OK, NULL);
+		err = db_run(conn, &STMT_HISTORY, p, PGRES_COMMAND_OK, NULL);
 	}
 	ids[0] = id;
 	ids[1] = *new_id;
@@ -448,7 +433,7 @@ int db_events_recluster(struct db_conn *conn, const char *from, const char *to,
 	memset(out, 0, sizeof(*out));
 	err = begin_locked(conn);
 	if (!err)
-		err = run(conn, &STMT_RECLUSTER, p, PGRES_TUPLES_OK, &res);
+		err = db_run(conn, &STMT_RECLUSTER, p, PGRES_TUPLES_OK, &res);
 	if (!err) {
 		out->articles = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 		err = ids_parse(PQgetvalue(res, 0, 1), &gone, &n_gone);
@@ -458,14 +443,14 @@ int db_events_recluster(struct db_conn *conn, const char *from, const char *to,
 	if (!err && n_gone) {
 		const char *d[1] = {PQgetvalue(res, 0, 1)};
 
-		err = run(conn, &STMT_RECLUSTER_DELETE, d, PGRES_COMMAND_OK, NULL);
+		err = db_run(conn, &STMT_RECLUSTER_DELETE, d, PGRES_COMMAND_OK, NULL);
 	}
 	if (!err)
 		err = recount(conn, kept, n_kept);
 	if (!err) {
 		const char *s[2] = {"{}", PQgetvalue(res, 0, 3)};
 
-		err = run(conn, &STMT_STORIES_REFRESH, s, PGRES_COMMAND_OK, NULL);
+		err = db_run(conn, &STMT_STORIES_REFRESH, s, PGRES_COMMAND_OK, NULL);
 	}
 	out->events_deleted = (int64_t)n_gone;
 	out->events_kept = (int64_t)n_kept;

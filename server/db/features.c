@@ -45,7 +45,6 @@ static int insert_roles(struct db_conn *c, const char *article, const struct db_
 	char buf[24];
 	size_t i, k;
 	int err = 0;
-	PGresult *res;
 
 	for (k = 0; k < 3; k++) {
 		strbuf_init(&a[k]);
@@ -64,10 +63,7 @@ static int insert_roles(struct db_conn *c, const char *article, const struct db_
 	if (!err) {
 		const char *p[4] = {article, a[0].buf, a[1].buf, a[2].buf};
 
-		res = db_exec(c, &STMT_ROLES, p);
-		if (PQresultStatus(res) != PGRES_COMMAND_OK)
-			err = db_error(c, res, STMT_ROLES.name);
-		PQclear(res);
+		err = db_run(c, &STMT_ROLES, p, PGRES_COMMAND_OK, NULL);
 	}
 	for (k = 0; k < 3; k++)
 		strbuf_release(&a[k]);
@@ -79,7 +75,6 @@ int db_features_insert(struct db_conn *c, int64_t article_id, const struct text_
 {
 	struct strbuf hex;
 	char abuf[24], sbuf[32], b1[24], b2[24], b3[24], b4[24];
-	PGresult *res;
 	int err;
 
 	if (!f)
@@ -104,10 +99,7 @@ int db_features_insert(struct db_conn *c, int64_t article_id, const struct text_
 			snprintf(sbuf, sizeof(sbuf), "%.4f", f->kind_score);
 			p[3] = sbuf;
 		}
-		res = db_exec(c, &STMT_FEATURES, p);
-		if (PQresultStatus(res) != PGRES_COMMAND_OK)
-			err = db_error(c, res, STMT_FEATURES.name);
-		PQclear(res);
+		err = db_run(c, &STMT_FEATURES, p, PGRES_COMMAND_OK, NULL);
 	}
 	strbuf_release(&hex);
 	if (!err && f->n_roles)

@@ -69,6 +69,11 @@ PGresult *db_exec(struct db_conn *conn, const struct db_stmt *stmt, const char *
 PGresult *db_exec_once(struct db_conn *conn, const char *sql, int nparams,
                        const char *const *params);
 /* Log the failure of what with its SQLSTATE and map it to -errno. */
+/* Run st; its result status must be want, else the error is logged and
+ * -errno returned. With keep, a successful result is handed over (the
+ * caller clears it); otherwise it is cleared here. */
+int db_run(struct db_conn *c, const struct db_stmt *st, const char *const *params,
+           ExecStatusType want, PGresult **keep);
 int db_error(struct db_conn *conn, const PGresult *res, const char *what);
 /* Run a command expecting PGRES_COMMAND_OK (BEGIN, COMMIT...). */
 int db_command(struct db_conn *conn, const char *sql);

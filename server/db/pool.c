@@ -261,6 +261,21 @@ int db_error(struct db_conn *conn, const PGresult *res, const char *what)
 	return -EIO;
 }
 
+int db_run(struct db_conn *c, const struct db_stmt *st, const char *const *params,
+           ExecStatusType want, PGresult **keep)
+{
+	PGresult *res = db_exec(c, st, params);
+	int err = 0;
+
+	if (PQresultStatus(res) != want)
+		err = db_error(c, res, st->name);
+	if (keep && !err)
+		*keep = res;
+	else
+		PQclear(res);
+	return err;
+}
+
 int db_command(struct db_conn *conn, const char *sql)
 {
 	PGresult *res = PQexec(conn->pg, sql);

@@ -103,35 +103,19 @@ struct linked {
 	bool created;        /* by this article */
 };
 
-/* Run a statement whose status must be want; on failure log, return -errno. */
-static int run(struct db_conn *c, const struct db_stmt *st, const char *const *p,
-               ExecStatusType want, PGresult **keep)
-{
-	PGresult *res = db_exec(c, st, p);
-	int err = 0;
-
-	if (PQresultStatus(res) != want)
-		err = db_error(c, res, st->name);
-	if (keep && !err)
-		*keep = res;
-	else
-		PQclear(res);
-	return err;
-}
-
 static int lock_key(struct db_conn *c, int cls, const char *key)
 {
 	char cbuf[24];
 	const char *p[2] = {db_i64(cbuf, cls), key};
 
-	return run(c, &STMT_LOCK, p, PGRES_TUPLES_OK, NULL);
+	return db_run(c, &STMT_LOCK, p, PGRES_TUPLES_OK, NULL);
 }
 
 static int find_one(struct db_conn *c, const struct db_stmt *st, const char *key, int64_t *id)
 {
 	const char *p[1] = {key};
 	PGresult *res = NULL;
-	int err = run(c, st, p, PGRES_TUPLES_OK, &res);
+	int err = db_run(c, st, p, PGRES_TUPLES_OK, &res);
 
 	if (!err)
 		err = db_result_int64(res, 0, id);
@@ -398,7 +382,7 @@ static int lookup(struct db_conn *c, const char *lang, const char **forms, size_
 	if (!err) {
 		const char *p[2] = {arr, lang};
 
-		err = run(c, &STMT_ENTITY_CANDIDATES, p, PGRES_TUPLES_OK, res);
+		err = db_run(c, &STMT_ENTITY_CANDIDATES, p, PGRES_TUPLES_OK, res);
 	}
 	free(arr);
 	if (err)
@@ -444,7 +428,7 @@ static int lock_rows(struct db_conn *c, int64_t *ids, size_t n_ents)
 		if (!err) {
 			const char *p[1] = {arr};
 
-			err = run(c, &STMT_ENTITY_LOCK, p, PGRES_TUPLES_OK, &res);
+			err = db_run(c, &STMT_ENTITY_LOCK, p, PGRES_TUPLES_OK, &res);
 		}
 		free(arr);
 		for (r = 0; !err && r < PQntuples(res); r++) {
@@ -470,7 +454,7 @@ static int create_entity(struct db_conn *c, const struct text_entity *te, int64_
 {
 	const char *p[3] = {text_entity_kind_name(te->kind), te->name, te->key};
 	PGresult *res = NULL;
-	int err = run(c, &STMT_ENTITY_INSERT, p, PGRES_TUPLES_OK, &res);
+	int err = db_run(c, &STMT_ENTITY_INSERT, p, PGRES_TUPLES_OK, &res);
 
 	if (!err)
 		err = db_result_int64(res, 0, id);
@@ -521,12 +505,12 @@ static int add_names(struct db_conn *c, const struct text_doc *doc, const struct
 	if (!err && k) {
 		const char *p[4] = {a[0].buf, a[1].buf, doc->lang, a[2].buf};
 
-		err = run(c, &STMT_ALIASES_ADD, p, PGRES_COMMAND_OK, NULL);
+		err = db_run(c, &STMT_ALIASES_ADD, p, PGRES_COMMAND_OK, NULL);
 	}
 	if (!err && nl && doc->lang) {
 		const char *p[3] = {b[0].buf, doc->lang, b[1].buf};
 
-		err = run(c, &STMT_LABELS_ADD, p, PGRES_COMMAND_OK, NULL);
+		err = db_run(c, &STMT_LABELS_ADD, p, PGRES_COMMAND_OK, NULL);
 	}
 	for (i = 0; i < 3; i++)
 		strbuf_release(&a[i]);
@@ -599,13 +583,13 @@ static int record_mentions(struct db_conn *c, const struct text_doc *doc,
 	if (!err) {
 		const char *p[3] = {a[0].buf, a[1].buf, a[2].buf};
 
-		err = run(c, &STMT_ENTITY_BUMP, p, PGRES_COMMAND_OK, NULL);
+		err = db_run(c, &STMT_ENTITY_BUMP, p, PGRES_COMMAND_OK, NULL);
 	}
 	if (!err) {
 		const char *p[6] = {
 		        db_i64(abuf, article_id), a[0].buf, a[1].buf, a[3].buf, a[4].buf, a[5].buf};
 
-		err = run(c, &STMT_MENTIONS, p, PGRES_COMMAND_OK, NULL);
+		err = db_run(c, &STMT_MENTIONS, p, PGRES_COMMAND_OK, NULL);
 	}
 	for (i = 0; i < 6; i++)
 		strbuf_release(&a[i]);
@@ -692,7 +676,7 @@ static int insert_article(struct db_conn *c, const struct db_article_in *in, int
 		const char *p[1] = {in->source};
 		int64_t sid;
 
-		err = run(c, &STMT_SOURCE, p, PGRES_TUPLES_OK, &res);
+		err = db_run(c, &STMT_SOURCE, p, PGRES_TUPLES_OK, &res);
 		if (!err)
 			err = db_result_int64(res, 0, &sid);
 		PQclear(res);
@@ -723,7 +707,7 @@ static int insert_article(struct db_conn *c, const struct db_article_in *in, int
 		                     doc->author,
 		                     doc->agency};
 
-		err = run(c, &STMT_INSERT, p, PGRES_TUPLES_OK, &res);
+		err = db_run(c, &STMT_INSERT, p, PGRES_TUPLES_OK, &res);
 	}
 	if (!err)
 		err = db_result_int64(res, 0, id);
@@ -739,7 +723,7 @@ static int mark_item_done(struct db_conn *c, const struct db_item_ref *item, int
 	const char *p[4] = {db_i64(jbuf, item->job_id), db_i64(ibuf, item->idx), item->worker_id,
 	                    db_i64(abuf, article_id)};
 	PGresult *res = NULL;
-	int err = run(c, &STMT_ITEM_DONE, p, PGRES_TUPLES_OK, &res);
+	int err = db_run(c, &STMT_ITEM_DONE, p, PGRES_TUPLES_OK, &res);
 
 	/* No row: the lease expired and another worker owns the item now. */
 	if (!err && PQntuples(res) == 0)
