@@ -11,6 +11,7 @@ import { after, before } from 'node:test';
 
 import { INLINE } from '../integration/corpus.mjs';
 import { api, currentStack, freePort, listAll, test, waitJob } from '../integration/harness.mjs';
+import { E2E_ARTICLES } from './fixtures.mjs';
 import { QUAKE_COPY, WEB_DIR, assertClean, newPage, rendered, shot, startE2E, stopE2E } from './stack.mjs';
 
 let base;
@@ -296,6 +297,200 @@ test('events: timeline chart over a period, a bar narrows it, the list, an entit
 	await page.close();
 });
 
+// Our own articles (tests/e2e/fixtures.mjs), as stored: {key: article with body and entities}.
+async function ownArticles() {
+	const all = await listAll('/articles');
+	const out = {};
+	for (const [key, input] of Object.entries(E2E_ARTICLES)) {
+		const hit = all.find((a) => a.url === input.url);
+		assert.ok(hit, `${key} stored`);
+		out[key] = (await api('GET', `/articles/${hit.id}`)).json;
+	}
+	return out;
+}
+
+const KIND_WORD = { person: 'person', location: 'place', organization: 'organisation', other: 'other' };
+
+test('article: every entity mention highlighted at its offsets (fr, en, de; after characters outside the BMP), labelled and linked', async () => {
+	const arts = await ownArticles();
+	let afterAstral = 0;
+	let formsNotName = 0;
+	for (const [key, a] of Object.entries(arts)) {
+		const page = await newPage();
+		await page.goto(`${base}#/article/${a.id}`);
+		assert.equal(await heading(page), E2E_ARTICLES[key].title.replace(/\s+/g, ' '));
+		await settle(page);
+		const marks = await page.locator('.body a.hl-entity').evaluateAll((els) => els.map((el) => ({
+			text: el.textContent, href: el.getAttribute('href'), label: el.getAttribute('aria-label'), start: Number(el.dataset.start),
+		})));
+		const cps = Array.from(a.body);
+		const expected = [];
+		for (const e of a.entities)
+			for (const m of e.mentions) {
+				assert.equal(cps.slice(m.start, m.end).join(''), m.text, `${key}: the API's own offsets`);
+				expected.push({ e, m });
+				if (cps.slice(0, m.start).some((c) => c.codePointAt(0) > 0xffff))
+					afterAstral++;
+				if (m.text !== e.name)
+					formsNotName++;
+			}
+		assert.ok(expected.length >= 5, `${key}: the API gives mentions (${expected.length})`);
+		assert.equal(marks.length, expected.length, `${key}: one highlight per mention, nothing else: ${marks.map((x) => x.text)}`);
+		for (const { e, m } of expected) {
+			const mark = marks.find((x) => x.start === m.start);
+			assert.ok(mark, `${key}: mention ${JSON.stringify(m)} of ${e.name} highlighted`);
+			assert.equal(mark.text, m.text, `${key}: the highlighted text at ${m.start} is the mention's text`);
+			assert.equal(mark.href, `#/entity/${e.id}`, `${key}: ${m.text} links to ${e.name}`);
+			const kind = KIND_WORD[e.kind];
+			assert.equal(mark.label, m.text === e.name ? `${m.text} (${kind})` : `${m.text} (${kind}: ${e.name})`, `${key}: accessible name of ${m.text}`);
+		}
+		// The page's text is the body: highlights replace nothing.
+		const shown = await page.locator('.body').evaluate((el) => [...el.querySelectorAll('p')].map((p) => p.textContent).join('\n\n'));
+		assert.equal(shown.replace(/\s+/g, ' ').trim(), a.body.replace(/\s+/g, ' ').trim());
+		// Dates keep their highlight.
+		const dates = await texts(page.locator('.body mark.hl-date'));
+		assert.deepEqual(dates, a.dates.map((d) => d.text), `${key}: dates highlighted`);
+		// Metadata.
+		const about = (await page.locator('.facts').first().textContent()).replace(/\s+/g, ' ');
+		assert.match(about, new RegExp(`Source${E2E_ARTICLES[key].source}`));
+		assert.match(about, /Published11 Jun 2024 — given at ingestion, to the day/);
+		assert.match(about, new RegExp(`Language${{ fr: 'French', en: 'English', de: 'German' }[a.lang]} \\(${a.lang}\\) — confidence \\d+%`));
+		assert.match(key, new RegExp(`^${a.lang}`), 'the language identified');
+		assert.ok(a.event_id, `${key} has an event`);
+		const ev = (await api('GET', `/events/${a.event_id}`)).json;
+		await waitText(page.locator('#article-event'), new RegExp(`^${ev.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} — ${ev.article_count} articles`));
+		assert.equal(await page.locator('#article-event a').getAttribute('href'), `#/event/${a.event_id}`);
+		await shot(page, `article-${key}`);
+		assertClean(page);
+		await page.close();
+	}
+	assert.ok(afterAstral >= 6, `mentions after a character outside the BMP are checked (${afterAstral})`);
+	assert.ok(formsNotName >= 2, `mentions written otherwise than the entity's name are checked (${formsNotName})`);
+
+	// German: "Selenskyj" is Volodymyr Zelenskyy; by keyboard to his page.
+	const de = arts.deKyivConf;
+	const page = await newPage();
+	await page.goto(`${base}#/article/${de.id}`);
+	await settle(page);
+	const sel = page.locator('.body a.hl-entity', { hasText: /^Selenskyj$/ });
+	assert.equal(await sel.count(), 1);
+	assert.equal(await sel.getAttribute('aria-label'), 'Selenskyj (person: Volodymyr Zelenskyy)');
+	assert.equal(await page.getByRole('link', { name: 'Wolodymyr Selenskyj (person: Volodymyr Zelenskyy)' }).count(), 1);
+	await sel.focus();
+	assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Selenskyj');
+	await page.keyboard.press('Enter');
+	const zel = de.entities.find((e) => e.name === 'Volodymyr Zelenskyy');
+	assert.ok(zel, 'the German article links to Volodymyr Zelenskyy');
+	await page.waitForURL(new RegExp(`#/entity/${zel.id}$`));
+	assert.equal(await heading(page), 'Volodymyr Zelenskyy Person');
+	await settle(page);
+	assertClean(page);
+	await page.close();
+});
+
+test('entity: names per language, aliases by language, facts, co-occurring entities, events and the chart from the ingested articles', async () => {
+	const found = (await api('GET', '/entities?q=selenskyj')).json.data;
+	assert.equal(found.length, 1);
+	const e = (await api('GET', `/entities/${found[0].id}`)).json;
+	assert.equal(e.name, 'Volodymyr Zelenskyy');
+	const page = await newPage();
+	await page.goto(`${base}#/entity/${e.id}`);
+	assert.equal(await heading(page), 'Volodymyr Zelenskyy Person');
+	await settle(page);
+	assert.equal(await page.locator('#entity-desc').textContent(), 'President of Ukraine');
+
+	// Names per language: one row each, the name in its language.
+	const rows = await page.locator('#entity-names tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.dataset.lang, tr.querySelector('td').textContent, tr.querySelector('td').lang]));
+	assert.deepEqual(rows.map(([l, n]) => [l, n]).sort(), Object.entries(e.names).sort());
+	assert.ok(rows.every(([l, , tag]) => l === tag), 'each name carries its lang attribute');
+	const row = (lang) => page.locator(`#entity-names tr[data-lang="${lang}"]`).evaluate((tr) => [...tr.cells].map((c) => c.textContent.replace(/\s+/g, ' ').trim()));
+	assert.deepEqual(await row('de'), ['German de', 'Wolodymyr Selenskyj']);
+	assert.deepEqual(await row('fr'), ['French fr', 'Volodymyr Zelensky']);
+	assert.deepEqual(await row('en'), ['English en', 'Volodymyr Zelenskyy']);
+
+	// Aliases grouped by language, as the API gives them.
+	const groups = await page.locator('#entity-aliases dd').evaluateAll((dds) => dds.map((dd) => [dd.dataset.lang, [...dd.querySelectorAll('li')].map((li) => li.textContent).sort()]));
+	const want = new Map();
+	for (const a of e.aliases)
+		want.set(a.lang || '', [...new Set([...(want.get(a.lang || '') || []), a.name])].sort());
+	assert.deepEqual(new Map(groups), want);
+	assert.ok(want.get('de').includes('Selenskyj'));
+
+	// Facts.
+	const about = (await page.locator('#entity-facts').textContent()).replace(/\s+/g, ' ');
+	assert.match(about, /WikidataQ3874799 on Wikidata/);
+	assert.match(about, /CountryUkraine \(UA\)/);
+	assert.match(about, new RegExp(`Articles${e.article_count}Mentions${e.mention_count}First seen`));
+	assert.equal(e.article_count, 3, 'the three articles of tests/e2e/fixtures.mjs');
+
+	// Co-occurring entities: the API's, in its order, each a link to its page.
+	const cooc = await page.locator('#entity-cooc li').evaluateAll((lis) => lis.map((li) => [li.querySelector('a').textContent, li.querySelector('a').getAttribute('href'), li.lastChild.textContent]));
+	assert.deepEqual(cooc, e.co_occurring.map((c) => [c.name, `#/entity/${c.id}`, `${c.shared_articles} article${c.shared_articles === 1 ? '' : 's'}`]));
+	const merz = cooc.find(([n]) => n === 'Friedrich Merz');
+	assert.ok(merz, `Friedrich Merz co-occurs: ${cooc.map(([n]) => n)}`);
+	assert.equal(merz[2], '3 articles');
+	assert.ok(cooc.some(([n]) => n === 'Ursula von der Leyen'), 'Ursula von der Leyen co-occurs');
+
+	// Its events, as the API lists them.
+	const events = (await api('GET', `/entities/${e.id}/events`)).json.data;
+	assert.ok(events.length >= 1);
+	assert.deepEqual(await texts(page.locator('#entity-events .hit-title')), events.map((x) => x.title));
+
+	// Articles over time: a week of days around 11 June 2024, its 3 articles that day.
+	const bars = await page.locator('.chart a.bar-link').evaluateAll((els) => els.map((el) => [el.getAttribute('aria-label'), el.getAttribute('href')]));
+	assert.deepEqual(bars, [['11 Jun 2024: 3 articles', `#/search?entity=${e.id}&from=2024-06-11&to=2024-06-11`]]);
+	assert.equal(await page.locator('#entity-chart-note').textContent(), '3 dated articles.');
+	await shot(page, 'entity-zelenskyy');
+
+	// A co-occurring entity opens its page.
+	await page.locator('#entity-cooc a', { hasText: 'Friedrich Merz' }).click();
+	await page.waitForURL(new RegExp(`${merz[1]}$`));
+	assert.equal(await heading(page), 'Friedrich Merz Person');
+	await settle(page);
+	assert.ok((await texts(page.locator('#entity-cooc a'))).includes('Volodymyr Zelenskyy'));
+	assertClean(page);
+	await page.close();
+
+	// Phone width: nothing wider than the screen.
+	for (const [name, hash] of [['entity-zelenskyy', `#/entity/${e.id}`], ['article-de', `#/article/${(await ownArticles()).deKyivConf.id}`]]) {
+		const phone = await newPage({ viewport: { width: 390, height: 844 } });
+		await phone.goto(`${base}${hash}`);
+		await settle(phone);
+		const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+		assert.ok(overflow <= 0, `${name}: ${overflow}px wider than a phone screen`);
+		await shot(phone, `phone-${name}`);
+		assertClean(phone);
+		await phone.close();
+	}
+});
+
+test('entities: language and order filters, held in the URL', async () => {
+	const page = await newPage();
+	await page.goto(`${base}#/entities?q=selenskyj&lang=de`);
+	await settle(page);
+	assert.equal(await page.getByLabel('Named in', { exact: true }).inputValue(), 'de');
+	assert.equal(await page.getByLabel('Name starts with').inputValue(), 'selenskyj');
+	assert.deepEqual(await texts(page.locator('.results .hit-title')), ['Wolodymyr Selenskyj'], 'the German name');
+	assert.equal(await page.locator('.results .hit-title').getAttribute('lang'), 'de');
+	await page.getByLabel('Name starts with').fill('');
+	await page.getByLabel('Kind').selectOption('person');
+	await page.getByLabel('Order', { exact: true }).selectOption('name');
+	await page.getByRole('button', { name: 'Find' }).click();
+	await page.waitForURL(/#\/entities\?kind=person&lang=de&sort=name$/);
+	await settle(page);
+	const want = (await api('GET', '/entities?kind=person&lang=de&sort=name&limit=30')).json.data.map((x) => x.name);
+	assert.ok(want.length > 5);
+	assert.deepEqual(await texts(page.locator('.results .hit-title')), want);
+	assert.match(await page.locator('#h-ents').textContent(), /^Persons named in German$/);
+	await page.goto(`${base}#/entities?sort=recent`);
+	await settle(page);
+	assert.equal(await page.getByLabel('Order', { exact: true }).inputValue(), 'recent');
+	const recent = (await api('GET', '/entities?sort=recent&limit=30')).json.data.map((x) => x.name);
+	assert.deepEqual(await texts(page.locator('.results .hit-title')), recent);
+	assertClean(page);
+	await page.close();
+});
+
 test('entities: prefix search, kind filter', async () => {
 	const page = await newPage();
 	await page.goto(`${base}#/entities`);
@@ -306,7 +501,7 @@ test('entities: prefix search, kind filter', async () => {
 	await page.getByRole('button', { name: 'Find' }).click();
 	await page.waitForURL(/#\/entities\?q=elysee&kind=organization$/);
 	await settle(page);
-	assert.deepEqual(await texts(page.locator('.results .hit-title')), ['Élysée'], 'accent-insensitive prefix');
+	assert.deepEqual(await texts(page.locator('.results .hit-title')), ['Élysée Palace'], 'accent-insensitive prefix (the knowledge base\'s name)');
 	await shot(page, 'entities');
 	assertClean(page);
 	await page.close();

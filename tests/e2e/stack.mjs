@@ -1,6 +1,7 @@
 // The end-to-end tests' stack: the integration harness (a throwaway PostgreSQL
 // + the real newsd) serving the dashboard from web/, with the article fixtures
-// (several languages) and the integration tests' inline articles ingested, and
+// (several languages), the integration tests' inline articles and our own
+// (tests/e2e/fixtures.mjs) ingested, and
 // a headless Debian Chromium driven by playwright-core.
 //
 //   startE2E()  -> {base, articles}  stack up, corpus ingested (a job), browser launched
@@ -19,6 +20,7 @@ import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 
 import { INLINE, loadFixtures } from '../integration/corpus.mjs';
+import { E2E_ARTICLES } from './fixtures.mjs';
 import { REPO, api, currentStack, startStack, stopStack, waitJob } from '../integration/harness.mjs';
 
 export const WEB_DIR = path.join(REPO, 'web');
@@ -33,6 +35,8 @@ export function corpusItems() {
 	for (const fx of loadFixtures())
 		items.push(fx.kind === 'html' ? { html: fx.text } : { text: fx.text });
 	for (const input of Object.values(INLINE))
+		items.push(input);
+	for (const input of Object.values(E2E_ARTICLES))
 		items.push(input);
 	return items;
 }

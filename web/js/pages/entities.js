@@ -149,9 +149,9 @@ function bucketHref(id, key, unit) {
 	return `#/search${qs({ entity: id, from: key, to: key })}`;
 }
 
-// Articles mentioning it per day, week or month (GET stats/timeline: empty
+// Articles mentioning it per day or month (GET stats/timeline: empty
 // buckets included; articles without a publication date never count). The
-// interval follows the span: months first, then days or weeks when short.
+// interval follows the span: months, or days when they span three months or less.
 async function timeline(e, signal) {
 	const get = async (interval, from, to) => (await api(`stats/timeline${qs({ what: 'articles', entity: e.id, interval, from, to })}`, { signal })).data;
 	let unit = 'month';
@@ -162,9 +162,6 @@ async function timeline(e, signal) {
 		// A few days only: show the week around them, not one lone bar.
 		if (data.length && data.length < 7)
 			data = await get('day', addDays(data[0].start, -3), addDays(data[data.length - 1].start, 3));
-	} else if (data.length > 3 && data.length <= 9) {
-		unit = 'week';
-		data = await get('week');
 	}
 	const buckets = data.map((b) => ({ key: unit === 'month' ? b.start.slice(0, 7) : b.start, count: b.count }));
 	return { unit, buckets, total: data.reduce((n, b) => n + b.count, 0) };
