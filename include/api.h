@@ -55,6 +55,10 @@ int api_param_text(const struct http_request *req, struct http_response *res, co
 void api_fail(struct http_response *res, int err, const char *what);
 /* Send a JSON text owned by the caller (it is taken). */
 void api_send_json(struct http_response *res, int status, char *json);
+/* 301 from a merged id to /{collection}/{to}{rest}, the query string kept,
+ * with the body {"id": id, "merged_into": to}. */
+void api_redirect_merged(const struct http_request *req, struct http_response *res,
+                         const char *collection, int64_t id, int64_t to, const char *rest);
 
 /* Which database a read asks (server/api/resource.c). */
 enum api_read_from {

@@ -43,46 +43,6 @@ static bool has_word_char(const char *s)
 	return false;
 }
 
-static void append_encoded(struct strbuf *sb, const char *s)
-{
-	static const char HEX[] = "0123456789ABCDEF";
-
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '_' || c == '.' || c == '~') {
-			strbuf_addch(sb, (char)c);
-		} else {
-			strbuf_addch(sb, '%');
-			strbuf_addch(sb, HEX[c >> 4]);
-			strbuf_addch(sb, HEX[c & 15]);
-		}
-	}
-}
-
-/* 301 to /entities/{to}{rest}, the query string kept. */
-static void redirect(const struct http_request *req, struct http_response *res, int64_t id,
-                     int64_t to, const char *rest)
-{
-	struct strbuf sb = STRBUF_INIT;
-	char buf[64];
-	size_t i;
-
-	strbuf_addf(&sb, "/entities/%" PRId64 "%s", to, rest);
-	for (i = 0; i < req->n_params; i++) {
-		strbuf_addch(&sb, i ? '&' : '?');
-		append_encoded(&sb, req->params[i].key);
-		if (req->params[i].value) {
-			strbuf_addch(&sb, '=');
-			append_encoded(&sb, req->params[i].value);
-		}
-	}
-	snprintf(buf, sizeof(buf), "{\"id\":%" PRId64 ",\"merged_into\":%" PRId64 "}", id, to);
-	api_send_json(res, 301, strdup(buf));
-	res->location = strbuf_detach(&sb, NULL);
-}
-
 struct entities_read {
 	const struct db_entity_query *q;
 	struct db_page *page;
@@ -182,7 +142,7 @@ void api_entity_get(void *app, const struct http_request *req, struct http_respo
 		return;
 	err = api_read(app, API_FROM_REPLICA, read_entity, &r);
 	if (err == -EXDEV)
-		redirect(req, res, r.id, r.moved_to, "");
+		api_redirect_merged(req, res, "entities", r.id, r.moved_to, "");
 	else if (err)
 		api_fail(res, err, "no entity with this id");
 	else
@@ -224,7 +184,7 @@ static void entity_children(struct api_app *app, const struct http_request *req,
 	r.after.has = has;
 	err = api_read(app, API_FROM_REPLICA, read_children, &r);
 	if (err == -EXDEV)
-		redirect(req, res, r.id, r.moved_to, rest);
+		api_redirect_merged(req, res, "entities", r.id, r.moved_to, rest);
 	else if (err)
 		api_fail(res, err, "no entity with this id");
 	else

@@ -24,46 +24,6 @@ static const char *const PAGE_PARAMS[] = {"limit", "cursor", NULL};
 
 #define MAX_SPLIT 1000
 
-static void append_encoded(struct strbuf *sb, const char *s)
-{
-	static const char HEX[] = "0123456789ABCDEF";
-
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '_' || c == '.' || c == '~') {
-			strbuf_addch(sb, (char)c);
-		} else {
-			strbuf_addch(sb, '%');
-			strbuf_addch(sb, HEX[c >> 4]);
-			strbuf_addch(sb, HEX[c & 15]);
-		}
-	}
-}
-
-/* 301 to /events/{to}{rest}, the query kept. */
-static void redirect(const struct http_request *req, struct http_response *res, int64_t id,
-                     int64_t to, const char *rest)
-{
-	struct strbuf sb = STRBUF_INIT;
-	char buf[64];
-	size_t i;
-
-	strbuf_addf(&sb, "/events/%" PRId64 "%s", to, rest);
-	for (i = 0; i < req->n_params; i++) {
-		strbuf_addch(&sb, i ? '&' : '?');
-		append_encoded(&sb, req->params[i].key);
-		if (req->params[i].value) {
-			strbuf_addch(&sb, '=');
-			append_encoded(&sb, req->params[i].value);
-		}
-	}
-	snprintf(buf, sizeof(buf), "{\"id\":%" PRId64 ",\"merged_into\":%" PRId64 "}", id, to);
-	api_send_json(res, 301, strdup(buf));
-	res->location = strbuf_detach(&sb, NULL);
-}
-
 static bool valid_event_kind(const char *k)
 {
 	int i;
@@ -245,7 +205,7 @@ void api_event_get(void *app, const struct http_request *req, struct http_respon
 	if (err)
 		api_fail(res, err, "no event with this id");
 	else if (r.moved_to)
-		redirect(req, res, r.id, r.moved_to, "");
+		api_redirect_merged(req, res, "events", r.id, r.moved_to, "");
 	else
 		api_send_json(res, 200, r.json);
 }
@@ -274,7 +234,7 @@ void api_event_articles(void *app, const struct http_request *req, struct http_r
 	if (err)
 		api_fail(res, err, "no event with this id");
 	else if (r.moved_to)
-		redirect(req, res, r.id, r.moved_to, "/articles");
+		api_redirect_merged(req, res, "events", r.id, r.moved_to, "/articles");
 	else
 		api_send_page(req, res, &page, "event-articles");
 }

@@ -2,10 +2,15 @@
  * reads run. */
 #include "api.h"
 #include "db.h"
+#include "http.h"
+#include "strbuf.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 static const char *const NO_PARAMS[] = {NULL};
 static const char *const PAGE_PARAMS[] = {"limit", "cursor", NULL};
@@ -106,4 +111,44 @@ void api_list_children(struct api_app *app, const struct http_request *req,
 		api_fail(res, err, missing);
 	else
 		api_send_page(req, res, &page, tag);
+}
+
+/* Percent-encode s into sb (RFC 3986 unreserved characters stay). */
+static void append_encoded(struct strbuf *sb, const char *s)
+{
+	static const char HEX[] = "0123456789ABCDEF";
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '_' || c == '.' || c == '~') {
+			strbuf_addch(sb, (char)c);
+		} else {
+			strbuf_addch(sb, '%');
+			strbuf_addch(sb, HEX[c >> 4]);
+			strbuf_addch(sb, HEX[c & 15]);
+		}
+	}
+}
+
+void api_redirect_merged(const struct http_request *req, struct http_response *res,
+                         const char *collection, int64_t id, int64_t to, const char *rest)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char buf[64];
+	size_t i;
+
+	strbuf_addf(&sb, "/%s/%" PRId64 "%s", collection, to, rest);
+	for (i = 0; i < req->n_params; i++) {
+		strbuf_addch(&sb, i ? '&' : '?');
+		append_encoded(&sb, req->params[i].key);
+		if (req->params[i].value) {
+			strbuf_addch(&sb, '=');
+			append_encoded(&sb, req->params[i].value);
+		}
+	}
+	snprintf(buf, sizeof(buf), "{\"id\":%" PRId64 ",\"merged_into\":%" PRId64 "}", id, to);
+	api_send_json(res, 301, strdup(buf));
+	res->location = strbuf_detach(&sb, NULL);
 }
