@@ -3,7 +3,6 @@
  * the target's id, with {"id": old, "merged_into": new}. */
 #include "api.h"
 #include "db.h"
-#include "strbuf.h"
 #include "text.h"
 
 #include <errno.h>

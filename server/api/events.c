@@ -4,7 +4,6 @@
  * {"id": old, "merged_into": new}, as merged entities do. */
 #include "api.h"
 #include "db.h"
-#include "strbuf.h"
 #include "text.h"
 #include "timeutil.h"
 
