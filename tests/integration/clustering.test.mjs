@@ -8,18 +8,9 @@
 // `newsd migrate` loads (Macron, Modi, New Delhi have names in every
 // language there).
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before } from 'node:test';
 
-import { REPO, api, currentStack, restartServer, run, startStack, stopStack, test, waitJob } from './harness.mjs';
-
-async function sql(query) {
-	const s = currentStack();
-	const r = await run(path.join(REPO, 'scripts', 'pg.sh'), ['psql', s.dir, String(s.pgPort), '-tAq', '-v', 'ON_ERROR_STOP=1', '-c', query]);
-	if (r.code !== 0)
-		throw new Error(`psql failed (${r.code}): ${r.err}${r.out}`);
-	return r.out.trim();
-}
+import { api, restartServer, sql, startStack, stopStack, test, waitJob } from './harness.mjs';
 
 const ARTICLES = {
 	// The New Delhi meeting, Tuesday 10 March 2026, in three languages; the

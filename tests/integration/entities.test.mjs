@@ -3,21 +3,12 @@
 // English articles written for it, then linking across languages, new
 // entities, mention offsets, search, one entity, its events, and merging.
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before } from 'node:test';
 
-import { REPO, api, currentStack, fold, listAll, run, startStack, stopStack, test } from './harness.mjs';
+import { api, fold, listAll, sql, startStack, stopStack, test } from './harness.mjs';
 
 const KEY = 'merge-key';
 const AUTH = { Authorization: `Bearer ${KEY}` };
-
-async function sql(query) {
-	const s = currentStack();
-	const r = await run(path.join(REPO, 'scripts', 'pg.sh'), ['psql', s.dir, String(s.pgPort), '-tAq', '-v', 'ON_ERROR_STOP=1', '-c', query]);
-	if (r.code !== 0)
-		throw new Error(`psql failed (${r.code}): ${r.err}${r.out}`);
-	return r.out.trim();
-}
 
 // Knowledge rows as `newsd kb import` stores them: origin 'kb', a QID,
 // labels per language, aliases with norm = text_normalize_key(name).

@@ -5,24 +5,15 @@
 // POST /jobs and placed by the real clustering (a job is done once its
 // articles have their event).
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before } from 'node:test';
 
 import { INLINE, loadFixtures } from './corpus.mjs';
-import { REPO, api, currentStack, listAll, run, startStack, stopStack, test, waitFor, waitJob } from './harness.mjs';
+import { api, listAll, sql, startStack, stopStack, test, waitFor, waitJob } from './harness.mjs';
 
 const KEY = 'events-key';
 const AUTH = { Authorization: `Bearer ${KEY}` };
 const articles = {}; // id -> full article
 let events = []; // every event, as listed
-
-async function sql(query) {
-	const s = currentStack();
-	const r = await run(path.join(REPO, 'scripts', 'pg.sh'), ['psql', s.dir, String(s.pgPort), '-tAq', '-v', 'ON_ERROR_STOP=1', '-c', query]);
-	if (r.code !== 0)
-		throw new Error(`psql failed (${r.code}): ${r.err}${r.out}`);
-	return r.out.trim();
-}
 
 const ids = (items) => items.map((x) => x.id);
 const sorted = (a) => [...a].sort((x, y) => x - y);

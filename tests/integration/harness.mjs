@@ -574,6 +574,16 @@ export function test(name, opts, fn) {
 	});
 }
 
+// One SQL statement on the running stack's database (psql -tA): its output,
+// rows on lines, columns split by "|". For checks the API does not expose.
+export async function sql(query) {
+	const s = currentStack();
+	const r = await run(path.join(REPO, 'scripts', 'pg.sh'), ['psql', s.dir, String(s.pgPort), '-tAq', '-v', 'ON_ERROR_STOP=1', '-c', query]);
+	if (r.code !== 0)
+		throw new Error(`psql failed (${r.code}): ${r.err}${r.out}`);
+	return r.out.trim();
+}
+
 export async function waitFor(fn, { timeout = 30000, interval = 100, what = 'condition' } = {}) {
 	const deadline = Date.now() + timeout;
 	let last;

@@ -8,17 +8,9 @@ import path from 'node:path';
 import { after, before } from 'node:test';
 import zlib from 'node:zlib';
 
-import { BIN, REPO, api, currentStack, run, runMigrate, startStack, stopStack, test } from './harness.mjs';
+import { BIN, REPO, api, currentStack, run, runMigrate, sql, startStack, stopStack, test } from './harness.mjs';
 
 const FIXTURES = path.join(REPO, 'tests', 'fixtures', 'kb');
-
-async function sql(query) {
-	const s = currentStack();
-	const r = await run(path.join(REPO, 'scripts', 'pg.sh'), ['psql', s.dir, String(s.pgPort), '-tAq', '-v', 'ON_ERROR_STOP=1', '-c', query]);
-	if (r.code !== 0)
-		throw new Error(`psql failed (${r.code}): ${r.err}${r.out}`);
-	return r.out.trim();
-}
 
 async function kbImport(...args) {
 	const s = currentStack();
