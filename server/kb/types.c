@@ -18,6 +18,7 @@ static const struct kb_class CLASSES[] = {
         /* places */
         {"Q6256", "location", "country"},
         {"Q3624078", "location", "sovereign state"},
+        {"Q3336843", "location", "country of the United Kingdom"},
         {"Q3024240", "location", "historical country"},
         {"Q1048835", "location", "political territorial entity"},
         {"Q56061", "location", "administrative territorial entity"},
@@ -69,6 +70,7 @@ static const struct kb_class CLASSES[] = {
         {"Q4830453", "organization", "business"},
         {"Q783794", "organization", "company"},
         {"Q891723", "organization", "public company"},
+        {"Q161726", "organization", "multinational corporation"},
         {"Q6881511", "organization", "enterprise"},
         {"Q192283", "organization", "news agency"},
         {"Q1331793", "organization", "media company"},
