@@ -110,10 +110,12 @@ asan: deps
 	@$(MAKE) --no-print-directory BUILD=build/asan SANITIZER=asan build unit integration
 
 # Quality figures on the public corpora (../shared/corpora, or CORPORA=...):
-# one table; a stage whose data is absent says so and is skipped.
+# one table; a stage whose data is absent says so and is skipped. Linking
+# (scripts/eval-linking.mjs) runs newsd on a scratch PostgreSQL.
 eval: deps
-	@$(MAKE) --no-print-directory $(EVAL_BIN)
-	@CORPORA=$(CORPORA) scripts/eval.sh $(EVAL_BIN)
+	@$(MAKE) --no-print-directory $(EVAL_BIN) $(BUILD)/newsd
+	@CORPORA=$(CORPORA) NEWSD_BIN=$(abspath $(BUILD)/newsd) scripts/eval.sh $(EVAL_BIN) \
+		scripts/eval-linking.mjs
 
 $(BUILD)/bench/text_bench: bench/text_bench.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)

@@ -4,7 +4,8 @@
 //
 // For each knowledge-base configuration (the default base alone, as shipped;
 // then the default base plus ../shared/corpora/kb/wikidata-subset.json.bz2,
-// which is for evaluation only) a scratch PostgreSQL and newsd start on free
+// which is for evaluation only, imported with the default options) a scratch
+// PostgreSQL and newsd start on free
 // ports (tests/integration/harness.mjs: a temporary folder, never ./.data),
 // `newsd migrate` loads the default base, `newsd kb import` adds the subset,
 // and every HIPE document goes in through POST /jobs (one job per set, one
@@ -201,10 +202,11 @@ async function main() {
 	const sets = present.map((s) => ({ ...s, docs: readHipe(path.join(CORPORA, s.rel), s.lang) }));
 	const goldQids = [...new Set(sets.flatMap((s) => s.docs.flatMap((d) => d.gold.map((g) => g.qid).filter(Boolean))))];
 	const configs = [{ key: 'default', label: 'default KB' }];
-	if (fs.existsSync(SUBSET))
-		configs.push({ key: 'subset', label: 'default KB + wikidata-subset (eval only)', kb: SUBSET });
-	else
+	if (fs.existsSync(SUBSET)) {
+		configs.push({ key: 'subset', label: 'default KB + wikidata-subset (eval only)', kb: [SUBSET] });
+	} else {
 		row('-', 'skipped: default KB + wikidata-subset (kb/wikidata-subset.json.bz2 absent)', '-', '-');
+	}
 	const t0 = Date.now();
 	for (const cfg of configs)
 		await runConfig(h, cfg, sets, goldQids);
@@ -229,7 +231,7 @@ async function runConfig(h, cfg, sets, goldQids) {
 			for (const k of Object.keys(env))
 				if (k.startsWith('NEWSD_') || k.startsWith('PG'))
 					delete env[k];
-			const r = await h.run(h.BIN, ['kb', 'import', cfg.kb], { env, logFile: path.join(s.outDir, 'kb.log'), timeout: 600000 });
+			const r = await h.run(h.BIN, ['kb', 'import', ...cfg.kb], { env, logFile: path.join(s.outDir, 'kb.log'), timeout: 600000 });
 			if (r.code !== 0)
 				throw new Error(`newsd kb import failed (${r.code}): ${r.err}${r.out}`);
 			const said = (r.out + r.err).split('\n').filter((l) => /imported/.test(l)).pop();
@@ -247,6 +249,7 @@ async function runConfig(h, cfg, sets, goldQids) {
 		for (const [qid] of await sql(h, `SELECT qid FROM entities WHERE qid IN (${list})`))
 			if (!kbAliases.has(qid))
 				kbAliases.set(qid, new Set());
+		fs.writeFileSync(path.join(OUT, `kb-gold-qids-${cfg.key}.txt`), [...kbAliases.keys()].sort().join('\n') + '\n');
 		const [[entities]] = await sql(h, 'SELECT count(*) FROM entities');
 		row('-', `knowledge base: ${cfg.label}: ${entities} entities, ${kbAliases.size} of the ${goldQids.length} gold QIDs`, '-', '-');
 		for (const set of sets)
