@@ -81,7 +81,7 @@ test('unknown body field and invalid field values -> 400 naming the field', asyn
 test('unknown query parameters -> 400 naming the parameter', async () => {
 	await each([
 		['/articles?foo=1', 'foo'], ['/articles?q=x&sort=date', 'sort'], ['/articles/1?expand=all', 'expand'],
-		['/entities?name=x', 'name'], ['/entities/1/articles?lang=fr', 'lang'], ['/events?kind=meeting', 'kind'],
+		['/entities?name=x', 'name'], ['/entities/1/articles?lang=fr', 'lang'], ['/events?genre=meeting', 'genre'],
 		['/events/1?foo=', 'foo'], ['/jobs/1?verbose=1', 'verbose'], ['/healthz?x=1', 'x'], ['/openapi.yaml?v=2', 'v'],
 	], async ([p, name]) => {
 		problem(await api('GET', p), 400, new RegExp(`\\b${name}\\b`), `GET ${p}`);
@@ -140,7 +140,7 @@ test('bad limit, cursor, filters -> 400 naming the parameter', async () => {
 		for (const p of ['/articles', '/entities', '/events'])
 			cases.push([`${p}?cursor=${encodeURIComponent(v)}`, /cursor/]);
 	cases.push(['/articles?entity=abc', /entity/], ['/articles?event=0', /event/], ['/events?entity=-3', /entity/],
-		['/entities?kind=planet', /kind/], ['/articles?lang=french', /lang/], ['/articles?limit=10&limit=20', /limit/],
+		['/entities?kind=planet', /kind/], ['/events?kind=picnic', /kind/], ['/events?sort=oldest', /sort/], ['/articles?lang=french', /lang/], ['/articles?limit=10&limit=20', /limit/],
 		['/articles?q=', /\bq\b/], ['/entities?q=', /\bq\b/]);
 	await each(cases, async ([p, detail]) => {
 		problem(await api('GET', p), 400, detail, `GET ${p}`);
