@@ -314,8 +314,11 @@ async function runSet(h, cfg, set, kbAliases) {
 					st.nilFound++;
 					if (!best.qid)
 						st.nilFoundLeft++;
-					else
-						bump(`NIL given a QID (${exact ? 'span exact' : 'span differs'})`);
+					else {
+						const c = `NIL given a QID (${exact ? 'span exact' : 'span differs'})`;
+						bump(c);
+						wrong.push([set.name, d.id, g.type, 'NIL', g.surface, best.text, best.qid, best.name, best.kind, c].join('\t'));
+					}
 				}
 				continue;
 			}
@@ -335,7 +338,7 @@ async function runSet(h, cfg, set, kbAliases) {
 			else if (!aliases)
 				c = 'QID absent from the knowledge base';
 			else if (aliases.has(norm(best.text)))
-				c = best.qid ? 'wrong candidate chosen (name reaches the gold entity)' : 'name reaches the gold entity, linked to a text entity';
+				c = best.qid ? 'wrong candidate chosen (name reaches the gold entity)' : 'name reaches the gold entity, linked to one without QID';
 			else if (!exact && aliases.has(norm(g.surface)))
 				c = 'span wrong (the gold span is an alias)';
 			else
