@@ -151,7 +151,9 @@ int db_article_find_existing(struct db_conn *conn, const char *url, const char *
  *    OTHER, and an entity's 'other', fit anything; otherwise the entity's
  *    kind, a knowledge base's in particular, is kept over the text's guess),
  *    then an alias in the article's language, then notability, then
- *    article_count, then the lowest id.
+ *    article_count, then the lowest id. A person never takes a place or an
+ *    organisation, nor the other way round (conflicting()): the form then
+ *    reaches nothing and rule 5 applies.
  * 4. A single-word form reaching several candidates (among the compatible
  *    ones, when there are) is ambiguous: the best is taken only when its
  *    notability is more than twice every other's; else the text entity named
@@ -215,6 +217,17 @@ static bool compatible(enum text_entity_kind k, const char *kind)
 	       strcmp(kind, text_entity_kind_name(k)) == 0;
 }
 
+/* A person is never a place or an organisation, whatever the names share
+ * ("Bismarck" the chancellor, Bismarck the city): the text's person cue (a
+ * title, a first name) is trusted over an alias of another kind. Places and
+ * organisations do mix ("la France" as a team, "le Kremlin"). */
+static bool conflicting(enum text_entity_kind k, const char *kind)
+{
+	if (k == TEXT_ENTITY_OTHER || strcmp(kind, "other") == 0)
+		return false;
+	return (k == TEXT_ENTITY_PERSON) != (strcmp(kind, "person") == 0);
+}
+
 /* Does a rank before b for a text entity of kind k? */
 static bool better(const struct cand *a, const struct cand *b, enum text_entity_kind k)
 {
@@ -243,13 +256,13 @@ static int64_t choose_by_form(const struct text_entity *te, const char *form, co
 
 	*reached = false;
 	for (i = 0; i < n; i++) {
-		if (strcmp(c[i].norm, form) != 0)
+		if (strcmp(c[i].norm, form) != 0 || conflicting(te->kind, c[i].kind))
 			continue;
 		*reached = true;
 		any_compatible |= compatible(te->kind, c[i].kind);
 	}
 	for (i = 0; i < n; i++) {
-		if (strcmp(c[i].norm, form) != 0 ||
+		if (strcmp(c[i].norm, form) != 0 || conflicting(te->kind, c[i].kind) ||
 		    (any_compatible && !compatible(te->kind, c[i].kind)))
 			continue;
 		pool++;
@@ -260,6 +273,7 @@ static int64_t choose_by_form(const struct text_entity *te, const char *form, co
 		return best ? best->id : 0;
 	for (i = 0; i < n; i++) {
 		if (&c[i] == best || strcmp(c[i].norm, form) != 0 ||
+		    conflicting(te->kind, c[i].kind) ||
 		    (any_compatible && !compatible(te->kind, c[i].kind)))
 			continue;
 		if (c[i].notability > second)

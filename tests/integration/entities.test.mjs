@@ -13,6 +13,8 @@ const AUTH = { Authorization: `Bearer ${KEY}` };
 // Knowledge rows as `newsd kb import` stores them: origin 'kb', a QID,
 // labels per language, aliases with norm = text_normalize_key(name).
 const KB = [
+	{ qid: 'Q28260', kind: 'location', name: 'Lincoln', notability: 120, lat: 40.8, lon: -96.7, country: 'US',
+		labels: { en: 'Lincoln' }, aliases: [['lincoln', 'en', 'Lincoln']] },
 	{ qid: 'Q7747', kind: 'person', name: 'Vladimir Putin', notability: 300,
 		labels: { en: 'Vladimir Putin', fr: 'Vladimir Poutine', ru: 'Владимир Путин' },
 		aliases: [['vladimir putin', 'en', 'Vladimir Putin'], ['vladimir poutine', 'fr', 'Vladimir Poutine'],
@@ -90,6 +92,22 @@ const ARTICLES = {
 			"Marie Dupont réclame une concertation avec les professionnels avant tout vote à l'Assemblée.",
 		].join('\n\n'),
 	},
+	enMrLincoln: {
+		lang: 'en', published_at: '2024-06-03',
+		title: 'Farmer says drought cut his harvest by half',
+		text: [
+			"Mr. Lincoln, a wheat farmer from the north of the county, said on Monday that the drought had cut his harvest by half this year.",
+			"Mr. Lincoln told reporters that he would ask the county for help before the autumn sowing.",
+		].join('\n\n'),
+	},
+	enLincolnFlood: {
+		lang: 'en', published_at: '2024-06-04',
+		title: 'Storms flood streets in Lincoln',
+		text: [
+			"Heavy storms flooded several streets in Lincoln on Tuesday, and firefighters evacuated dozens of homes near the river.",
+			"The city of Lincoln opened two shelters for the night, the mayor's office said.",
+		].join('\n\n'),
+	},
 	enBoth: {
 		lang: 'en', published_at: '2024-05-09',
 		title: 'Kremlin aide speaks on envoy talks',
@@ -150,6 +168,16 @@ test('an unknown name creates an entity with its full form; a later bare surname
 	assert.ok(e.aliases.some((a) => a.name === 'Iouri Ouchakov' && a.lang === 'fr'), JSON.stringify(e.aliases));
 	// fr2 only says "Ouchakov".
 	assert.ok(art.fr2.entities.some((x) => x.id === ouchakov.id), `fr2's Ouchakov links to ${ouchakov.id}: ${JSON.stringify(art.fr2.entities)}`);
+});
+
+test('a person never links to a place of the same name, while the place does', async () => {
+	const person = art.enMrLincoln.entities.find((x) => fold(x.name).includes('lincoln'));
+	assert.ok(person, `Mr. Lincoln is found: ${art.enMrLincoln.entities.map((x) => x.name)}`);
+	assert.equal(person.kind, 'person');
+	assert.notEqual(person.id, kb.Q28260, 'the farmer is not the city of Lincoln');
+	const city = art.enLincolnFlood.entities.find((x) => fold(x.name) === 'lincoln');
+	assert.ok(city, `Lincoln is found: ${art.enLincolnFlood.entities.map((x) => x.name)}`);
+	assert.equal(city.id, kb.Q28260, 'the flooded city is the knowledge-base place');
 });
 
 test('two people sharing a surname stay two entities; the bare surname is not given to either', async () => {
