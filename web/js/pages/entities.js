@@ -204,7 +204,7 @@ export async function entityPage({ root, id, signal }) {
 		h('h1', {}, e.name, ' ', kindBadge(e.kind)),
 		e.description ? h('p', { class: 'lead', id: 'entity-desc' }, e.description) : null,
 		mergedNote,
-		h('div', { class: 'two-col' },
+		h('div', { class: 'two-col side-first' },
 			h('div', { class: 'col-main' },
 				h('section', { 'aria-labelledby': 'h-time' }, h('h2', { id: 'h-time' }, 'Mentions over time'), chartBox),
 				h('section', { 'aria-labelledby': 'h-names' }, h('h2', { id: 'h-names' }, 'Names'),
