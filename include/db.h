@@ -160,6 +160,8 @@ struct db_article_query {
 	struct db_after after;
 	int limit;
 	const char *duplicates; /* "f": hide near duplicates; NULL or "t": show them */
+	const char *source;     /* sources.name, case-insensitively; may be NULL */
+	const char *agency;     /* articles.agency, case-insensitively; may be NULL */
 };
 int db_articles_list(struct db_conn *conn, const struct db_article_query *q, struct db_page *out);
 
@@ -251,6 +253,9 @@ struct db_timeline_query {
 	const char *interval; /* "day" | "week" | "month" */
 	const char *q;
 	int64_t entity_id, event_id; /* 0: any */
+	const char *kind;            /* event kind (articles: their event's); may be NULL */
+	int64_t location_id;         /* event location (articles: their event's); 0: any */
+	const char *lang;            /* articles in it (events: having one); may be NULL */
 	struct db_range range;       /* NULL bounds: the data's */
 };
 /* {"start","count"} per bucket as a JSON array; -ERANGE (*n_buckets set)

@@ -2,6 +2,7 @@
 #include "api.h"
 #include "db.h"
 #include "ingest.h"
+#include "text.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -13,8 +14,35 @@
 #define PLACE_WAIT_MS 2000
 
 static const char *const NO_PARAMS[] = {NULL};
-static const char *const LIST_PARAMS[] = {"q",  "lang",  "entity",     "event",  "from",
-                                          "to", "limit", "duplicates", "cursor", NULL};
+static const char *const LIST_PARAMS[] = {"q",      "lang",   "entity", "event",
+                                          "from",   "to",     "limit",  "duplicates",
+                                          "cursor", "source", "agency", NULL};
+
+/* Longest source or agency name accepted as a filter, in characters (code
+ * points). */
+#define MAX_NAME_FILTER 200
+
+static int param_name(const struct http_request *req, struct http_response *res, const char *name,
+                      const char **out)
+{
+	size_t chars = 0;
+	const char *p;
+
+	if (api_param_text(req, res, name, out))
+		return -EINVAL;
+	if (*out && !text_utf8_valid(*out, strlen(*out))) {
+		http_problem(res, 400, "parameter '%s' is not valid UTF-8", name);
+		return -EINVAL;
+	}
+	for (p = *out; p && *p; p++)
+		chars += ((unsigned char)*p & 0xC0) != 0x80;
+	if (chars > MAX_NAME_FILTER) {
+		http_problem(res, 400, "parameter '%s' is longer than %d characters", name,
+		             MAX_NAME_FILTER);
+		return -EINVAL;
+	}
+	return 0;
+}
 
 void api_articles_create(void *app_, const struct http_request *req, struct http_response *res)
 {
@@ -98,6 +126,8 @@ void api_articles_list(void *app_, const struct http_request *req, struct http_r
 		return;
 	v = api_param(req, "event");
 	if (v && api_parse_id(v, "parameter 'event'", res, &q.event_id))
+		return;
+	if (param_name(req, res, "source", &q.source) || param_name(req, res, "agency", &q.agency))
 		return;
 	err = api_read(app, API_FROM_REPLICA, read_list, &r);
 	if (err)

@@ -51,6 +51,9 @@ static const char SQL_ARTICLES[] =
         "AND ($6::timestamptz IS NULL OR a.published_at < $6::timestamptz) "
         "AND ($7::bigint IS NULL OR a.id < $7::bigint) "
         "AND ($9::boolean IS NULL OR $9::boolean OR a.duplicate_of IS NULL) "
+        "AND ($10::text IS NULL OR a.source_id = ANY (ARRAY(SELECT s.id FROM sources s WHERE "
+        "lower(s.name) = lower($10)))) "
+        "AND ($11::text IS NULL OR lower(a.agency) = lower($11)) "
         "ORDER BY a.id DESC LIMIT $8::int";
 
 static const struct db_stmt STMT_ENTITY_ARTICLES = {
@@ -122,17 +125,19 @@ int db_article_json(struct db_conn *conn, int64_t id, char **json_out)
 int db_articles_list(struct db_conn *conn, const struct db_article_query *q, struct db_page *out)
 {
 	char ebuf[24], vbuf[24], abuf[24], lbuf[24];
-	const char *p[9] = {q->q,
-	                    q->lang,
-	                    q->entity_id ? db_i64(ebuf, q->entity_id) : NULL,
-	                    q->event_id ? db_i64(vbuf, q->event_id) : NULL,
-	                    q->range.from,
-	                    q->range.to_end,
-	                    q->after.has ? db_i64(abuf, q->after.k1) : NULL,
-	                    db_i64(lbuf, q->limit + 1),
-	                    q->duplicates ? q->duplicates : NULL};
+	const char *p[11] = {q->q,
+	                     q->lang,
+	                     q->entity_id ? db_i64(ebuf, q->entity_id) : NULL,
+	                     q->event_id ? db_i64(vbuf, q->event_id) : NULL,
+	                     q->range.from,
+	                     q->range.to_end,
+	                     q->after.has ? db_i64(abuf, q->after.k1) : NULL,
+	                     db_i64(lbuf, q->limit + 1),
+	                     q->duplicates ? q->duplicates : NULL,
+	                     q->source,
+	                     q->agency};
 
-	return page_from(conn, db_exec_once(conn, SQL_ARTICLES, 9, p), q->limit, "list articles",
+	return page_from(conn, db_exec_once(conn, SQL_ARTICLES, 11, p), q->limit, "list articles",
 	                 out);
 }
 
