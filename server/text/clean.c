@@ -665,6 +665,9 @@ static bool copyright_line(const char *folded, unsigned words)
 struct feat {
 	unsigned chars;              /* code points */
 	unsigned tokens;             /* runs of letters and digits */
+	unsigned names;              /* capitalised tokens inside a sentence ("Ursula von der
+	                              * Leyen"): no stopword can be among them, so the
+	                              * stopword density leaves them out */
 	unsigned char cf, cls, next; /* context-free, current, pending class */
 	bool hard;                   /* bad by a vocabulary or structure rule */
 	bool insert;                 /* hard, and inserted into the article (related links, ads,
@@ -693,7 +696,7 @@ static void measure(const char *s, size_t len, struct feat *f, uint16_t *stops, 
 	char tok[TOKEN_MAX];
 	size_t i = 0, tl = 0, fl = 0;
 	uint32_t h = TEXT_LEX_HASH_INIT;
-	bool overflow = false;
+	bool overflow = false, cap = false, sentence_start = true;
 
 	*f = (struct feat){0};
 	while (i <= len) {
@@ -710,6 +713,10 @@ static void measure(const char *s, size_t len, struct feat *f, uint16_t *stops, 
 				folded[fl++] = lc;
 			word = (lc >= 'a' && lc <= 'z') || (c >= '0' && c <= '9');
 			f->letter = f->letter || lc >= 'a';
+			if (word && !tl && !overflow)
+				cap = c >= 'A' && c <= 'Z';
+			if (!word && (c == '.' || c == '!' || c == '?' || c == ':'))
+				sentence_start = true;
 			if (word && tl < sizeof(tok)) {
 				tok[tl++] = lc;
 				h = text_lex_hash_step(h, (unsigned char)lc);
@@ -729,6 +736,8 @@ static void measure(const char *s, size_t len, struct feat *f, uint16_t *stops, 
 			}
 			word = text_is_wordchar(cp);
 			f->letter = f->letter || (word && text_is_letter(cp));
+			if (word && !tl && !overflow)
+				cap = utf8proc_category(cp) == UTF8PROC_CATEGORY_LU;
 			if (word && tl + tn <= sizeof(tok)) {
 				size_t k;
 
@@ -743,6 +752,9 @@ static void measure(const char *s, size_t len, struct feat *f, uint16_t *stops, 
 		}
 		if (!word && (tl || overflow)) {
 			f->tokens++;
+			if (cap && !sentence_start && tl > 1)
+				f->names++;
+			sentence_start = false;
 			if (stops && !overflow)
 				count_token(tok, tl, h, stops);
 			tl = 0;
@@ -809,8 +821,8 @@ static unsigned char context_free(const struct text_para *p, const char *s, cons
 
 	if (p->len && (double)p->link_chars / (double)p->len > MAX_LINK_DENSITY)
 		return CLS_BAD;
-	if (lang >= 0 && f->tokens)
-		density = (double)stops[lang] / (double)f->tokens;
+	if (lang >= 0 && f->tokens > f->names)
+		density = (double)stops[lang] / (double)(f->tokens - f->names);
 	if (f->chars < LENGTH_LOW) {
 		if (p->link_chars)
 			return CLS_BAD;

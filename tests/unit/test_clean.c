@@ -201,6 +201,29 @@ static void test_english(void **state)
 	run_free(&r);
 }
 
+/* Paragraphs dense with names have few stopwords among their words; the
+ * names do not count against them (a wire story of three paragraphs, the
+ * second naming an official, the third short, once lost both). */
+static void test_name_dense_paragraphs(void **state)
+{
+	static const char text[] =
+	        "Ukrainian President Volodymyr Zelenskyy arrived in Berlin on Tuesday for the "
+	        "Ukraine Recovery Conference, where Chancellor Friedrich Merz welcomed him. He told "
+	        "delegates that rebuilding the power grid was the most urgent task.\n\n"
+	        "European Commission President Ursula von der Leyen pledged a further 1.4 billion "
+	        "euros. Writing on X, Ursula von der Leyen praised the resilience of Ukraine.\n\n"
+	        "Friedrich Merz said Germany would deliver more air defence systems before the "
+	        "winter. The conference in Berlin ends on Wednesday.\n";
+	static const char *const kept[] = {"Ukrainian President", "Ursula von der Leyen pledged",
+	                                   "the resilience of Ukraine", "The conference in Berlin",
+	                                   NULL};
+	struct run r;
+
+	run_text(text, "en", NULL, &r);
+	expect_in(r.body, kept);
+	run_free(&r);
+}
+
 static void test_german(void **state)
 {
 	static const char text[] =
@@ -816,6 +839,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_french),
 	        cmocka_unit_test(test_english),
+	        cmocka_unit_test(test_name_dense_paragraphs),
 	        cmocka_unit_test(test_german),
 	        cmocka_unit_test(test_spanish),
 	        cmocka_unit_test(test_italian),
