@@ -45,7 +45,10 @@
  *    that is a sentence (capital start, final mark, enough stopwords), which
  *    is near-good: one-line paragraphs of news copy are sentences; stopword
  *    density >= 0.32: good above 200 characters, else near-good; >= 0.30:
- *    near-good; else bad.
+ *    near-good; else bad. Unlike jusText, the density's denominator leaves
+ *    out capitalised words inside a sentence: names hold no stopwords, and
+ *    news paragraphs dense with them ("European Commission President Ursula
+ *    von der Leyen...") are prose, not chrome.
  *
  * 5. Context (jusText's revision, in its order): a short heading followed by
  *    good text within 200 characters becomes near-good; a short paragraph
