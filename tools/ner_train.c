@@ -3,7 +3,8 @@
  * (server/text/ner_gaz.c). `make ner-model` runs it.
  *
  *   ner_train [--corpora DIR] [--own DIR] [--gaz FILE] [--epochs N]
- *             [--drop P] [--prune N] [--own-weight N] [--out FILE] [--gaz-out FILE]
+ *             [--drop P] [--prune N] [--own-weight N] [--seed N] [--out FILE]
+ *             [--gaz-out FILE]
  *
  * Training sets, only those whose licence lets a shipped model learn from
  * them (data/ner/README.md): Europeana Newspapers French (CC0) from
@@ -422,6 +423,8 @@ int main(int argc, char **argv)
 			drop = atof(v);
 		else if (!strcmp(a, "--own-weight"))
 			own_weight = atoi(v);
+		else if (!strcmp(a, "--seed"))
+			rng ^= strtoull(v, NULL, 10) * 0x9e3779b97f4a7c15ULL;
 		else if (!strcmp(a, "--prune"))
 			prune = atoi(v);
 		else if (!strcmp(a, "--out"))
