@@ -1,14 +1,28 @@
 // Events: a timeline chart over a chosen period with a list below, and the
 // page of one event (participants, its articles across languages and
 // sources, their timeline).
-import { api, listAll } from '../api.js';
-import { go } from '../app.js';
-import { h, clear, append, field, entityPicker, facts, fmtDate, timeEl, langName, kindBadge, plural, TIME_PATTERN, errorBox, loading, KIND_LABEL } from '../ui.js';
-import { barChart, bucketize } from '../chart.js';
+import { api, listAll, qs } from '../api.js';
+import { h, clear, append, facts, fmtDate, timeEl, langName, kindBadge, plural, errorBox, loading, pagedList } from '../ui.js';
+import { barChart } from '../chart.js';
 import { articleItem } from './search.js';
+import { entityFromUrl, eventKindField, filterForm, langField, periodFields, pickerField, routeParams } from '../filters.js';
 
-// The end of a period given as YYYY, YYYY-MM or YYYY-MM-DD (ms), inclusive.
-function periodEnd(s) {
+const DAY = 86400000;
+
+// The first and last instant (ms, UTC) of a period given as YYYY, YYYY-MM
+// or YYYY-MM-DD (a date-time: that instant); NaN when absent.
+export function periodStart(s) {
+	if (!s)
+		return NaN;
+	if (/^\d{4}$/.test(s))
+		return Date.UTC(Number(s), 0, 1);
+	if (/^\d{4}-\d{2}$/.test(s))
+		return Date.parse(`${s}-01T00:00:00Z`);
+	if (/^\d{4}-\d{2}-\d{2}$/.test(s))
+		return Date.parse(`${s}T00:00:00Z`);
+	return Date.parse(s);
+}
+export function periodEnd(s) {
 	if (!s)
 		return NaN;
 	if (/^\d{4}$/.test(s))
@@ -21,22 +35,34 @@ function periodEnd(s) {
 		return Date.parse(`${s}T23:59:59.999Z`);
 	return Date.parse(s);
 }
-function periodStart(s) {
-	if (!s)
-		return NaN;
-	if (/^\d{4}$/.test(s))
-		return Date.UTC(Number(s), 0, 1);
-	if (/^\d{4}-\d{2}$/.test(s))
-		return Date.parse(`${s}-01T00:00:00Z`);
-	if (/^\d{4}-\d{2}-\d{2}$/.test(s))
-		return Date.parse(`${s}T00:00:00Z`);
-	return Date.parse(s);
+
+// The chart's interval for a period: days up to two months, ISO weeks up
+// to half a year, months beyond (and when either end is open: at most
+// 1000 buckets, 83 years, whatever the data).
+export function intervalFor(from, to) {
+	const days = (periodEnd(to) - periodStart(from)) / DAY;
+	if (!Number.isFinite(days))
+		return 'month';
+	if (days <= 62)
+		return 'day';
+	if (days <= 190)
+		return 'week';
+	return 'month';
 }
 
-// When an event happened, as far as the API tells: its own date once
-// inferred, else its last publication (what from/to filter on).
-export function eventTime(e) {
-	return e.date ? Date.parse(`${e.date.value}T00:00:00Z`) : Date.parse(e.last_published);
+// The period a bucket covers, in the API's from/to syntax.
+function bucketPeriod(start, interval) {
+	if (interval === 'month')
+		return [start.slice(0, 7), start.slice(0, 7)];
+	if (interval === 'week')
+		return [start, new Date(Date.parse(`${start}T00:00:00Z`) + 6 * DAY).toISOString().slice(0, 10)];
+	return [start, start];
+}
+
+// A from/to of the URL for people: "March 2023", "2 Mar 2023 – 9 Mar 2023".
+function periodText(from, to) {
+	const one = (x) => (!x ? '…' : fmtDate(x.length === 4 ? `${x}-01-01` : x.length === 7 ? `${x}-01` : x, x.length === 4 ? 'year' : x.length === 7 ? 'month' : 'day'));
+	return from === to ? one(from) : `${one(from)} – ${one(to)}`;
 }
 
 function windowText(e) {
@@ -56,112 +82,80 @@ export function eventItem(e) {
 			h('span', {}, plural(e.article_count, 'article'))));
 }
 
-const MAX_PAGES = 100; // 10 000 events for the chart
+const KEYS = ['from', 'to', 'kind', 'lang', 'entity', 'location'];
 
+// Events: ONE /stats/timeline request charts the period (every filter
+// applies to it), and GET /events lists the same events by date, 50 at a
+// time.
 export async function eventsPage({ root, params, signal }) {
-	const p = Object.fromEntries(params);
+	const p = routeParams(params);
 	document.title = 'Events · newsd';
-	let entity = null;
-	if (p.entity) {
-		try {
-			entity = await api(`entities/${encodeURIComponent(p.entity)}`, { signal });
-		} catch (e) {
-			if (e.name === 'AbortError')
-				throw e;
-			entity = { id: p.entity, name: `#${p.entity}` };
-		}
-	}
-	const kindSel = field('Entity kind', { type: 'select', name: 'ekind', value: p.ekind || '', options: [['', 'any'], ...Object.entries(KIND_LABEL)], hint: 'Narrows the suggestions (Place for a location)', wide: true });
-	const picker = entityPicker({ name: 'entity', label: 'Involving', value: entity, api, kind: p.ekind || '' });
-	kindSel.querySelector('select').addEventListener('change', (ev) => {
-		// The picker asks with the kind it was made with: remake it.
-		const np = entityPicker({ name: 'entity', label: 'Involving', value: null, api, kind: ev.target.value });
-		form.querySelector('.combo').replaceWith(np);
-	});
-	const form = h('form', { class: 'filter-form', 'aria-label': 'Events period and filters' },
-		h('div', { class: 'grid' },
-			field('From', { name: 'from', value: p.from || '', hint: 'YYYY, YYYY-MM or YYYY-MM-DD', attrs: { pattern: TIME_PATTERN, inputmode: 'numeric' } }),
-			field('To', { name: 'to', value: p.to || '', hint: 'Inclusive', attrs: { pattern: TIME_PATTERN, inputmode: 'numeric' } }),
-			kindSel,
-			picker),
-		h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Show'), ' ', h('a', { href: '#/events' }, 'All events')));
-	form.addEventListener('submit', (ev) => {
-		ev.preventDefault();
-		if (!form.reportValidity())
-			return;
-		const fd = new FormData(form);
-		go('/events', { from: fd.get('from').trim(), to: fd.get('to').trim(), ekind: fd.get('ekind'), entity: fd.get('entity') });
+	const filters = Object.fromEntries(KEYS.map((k) => [k, p[k]]));
+	const interval = intervalFor(p.from, p.to);
+	// The chart's counts start at once, alongside the names the URL's ids need.
+	const counts = api(`stats/timeline${qs({ what: 'events', interval, ...filters })}`, { signal });
+	counts.catch(() => { /* shown below */ });
+	const [entity, location] = await Promise.all([entityFromUrl(p.entity, signal), entityFromUrl(p.location, signal)]);
+
+	const form = filterForm({
+		path: '/events', keys: KEYS,
+		attrs: { class: 'filter-form', 'aria-label': 'Events period and filters' },
+		children: [
+			h('div', { class: 'grid' },
+				periodFields(p, { toHint: 'Inclusive; the event’s own date' }),
+				eventKindField(p.kind),
+				langField(p.lang, { hint: 'Events reported in it: fr, en, de…' }),
+				pickerField({ name: 'entity', label: 'Involving', value: entity }),
+				pickerField({ name: 'location', label: 'Location', value: location, kind: 'location' })),
+			h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Show'), ' ', h('a', { href: '#/events' }, 'All events'))],
 	});
 
-	const chartBox = h('div', { class: 'chart-slot' }, loading('Loading events'));
+	const chartBox = h('div', { class: 'chart-slot' }, loading('Loading the timeline'));
 	const summary = h('p', { id: 'events-summary', role: 'status' });
-	const ul = h('ul', { class: 'results', 'aria-label': 'Events' });
-	const more = h('button', { type: 'button', class: 'more', hidden: true }, 'Show more');
+	const list = pagedList({
+		label: 'Events', noun: 'event', empty: 'No event matches.', signal,
+		render: eventItem,
+		load: (cursor, sig) => api(`events${qs({ ...filters, sort: 'date', cursor, limit: 50 })}`, { signal: sig }),
+	});
 	append(root, h('h1', {}, 'Events'), form,
 		h('section', { 'aria-labelledby': 'h-timeline' }, h('h2', { id: 'h-timeline', 'data-focus-on-update': '' }, 'Timeline'), summary, chartBox),
-		h('section', { 'aria-labelledby': 'h-list' }, h('h2', { id: 'h-list' }, 'Events'), ul, more));
+		h('section', { 'aria-labelledby': 'h-list' }, h('h2', { id: 'h-list' }, 'Events'),
+			h('p', { class: 'muted small' }, 'By their date, latest first', p.from || p.to ? '.' : '; events without a date of their own last.'),
+			list));
 
-	const filters = { from: p.from, to: p.to, entity: p.entity };
-	let items = [];
-	let shown = 0;
-	const showMore = () => {
-		const first = shown;
-		for (const e of items.slice(shown, shown + 50))
-			append(ul, eventItem(e));
-		shown = Math.min(items.length, shown + 50);
-		more.hidden = shown >= items.length;
-		if (first > 0)
-			ul.children[first]?.querySelector('a')?.focus();
+	const what = [
+		entity ? ` involving ${entity.name}` : '',
+		p.kind ? ` of kind ${p.kind}` : '',
+		location ? ` located in ${location.name}` : '',
+		p.lang ? ` reported in ${langName(p.lang)}` : '',
+	].join('');
+	const hrefFor = (start) => {
+		const [from, to] = bucketPeriod(start, interval);
+		return `#/events${qs({ ...filters, from, to })}`;
 	};
-	more.addEventListener('click', showMore);
-	const hrefFor = (key) => `#/events?${new URLSearchParams({ from: key, to: key, ...(p.entity ? { entity: p.entity } : {}), ...(p.ekind ? { ekind: p.ekind } : {}) })}`;
-	// The chart is drawn from the events loaded so far: after the first page,
-	// every 10 pages while more come, and at the end.
-	const drawChart = (all, done) => {
-		const { unit, buckets } = bucketize(all.map(eventTime), { min: periodStart(p.from), max: periodEnd(p.to) });
-		const undated = all.every((e) => !e.date);
-		clear(chartBox, barChart({
-			unit, buckets, unitName: 'event', href: hrefFor,
-			label: `Events per ${unit}${undated ? ' (by last publication: events have no date of their own yet)' : ''}${done ? '' : ', loading…'}. Choose a bar to narrow the period.`,
-		}));
-	};
-	let pages = 0;
-	let result;
 	try {
-		result = await listAll('events', filters, {
-			signal, maxPages: MAX_PAGES,
-			onPage: (all, last) => {
-				items = all;
-				pages += 1;
-				if (shown === 0)
-					showMore();
-				else
-					more.hidden = shown >= items.length;
-				if (!last) {
-					summary.textContent = `${plural(all.length, 'event')} loaded…`;
-					if (pages === 1 || pages % 10 === 0)
-						drawChart(all, false);
-				}
-			},
-		});
+		const tl = await counts;
+		const buckets = tl.data.map((b) => ({ key: b.start, count: b.count }));
+		const total = buckets.reduce((n, b) => n + b.count, 0);
+		const used = buckets.filter((b) => b.count);
+		const prec = interval === 'month' ? 'month' : 'day';
+		const first = used.length ? fmtDate(used[0].key, prec) : '';
+		const last = used.length ? fmtDate(used.at(-1).key, prec) : '';
+		const span = first ? ` dated ${first === last ? first : `${first} – ${last}`}` : '';
+		summary.textContent = total
+			? `${plural(total, 'event')}${what}${p.from || p.to ? `, ${periodText(p.from, p.to)}` : span}.`
+			: `No dated event${what} in this period.`;
+		clear(chartBox, barChart({
+			unit: interval, buckets, unitName: 'event', href: hrefFor,
+			label: `Events per ${interval} by their own date${p.from || p.to ? '' : ' (events without one are not charted)'}. Choose a bar to narrow the period.`,
+		}));
 	} catch (e) {
 		if (e.name === 'AbortError')
 			throw e;
+		summary.textContent = '';
 		clear(chartBox, errorBox(e));
-		return;
 	}
-	items = result.items;
-	if (shown === 0 && items.length)
-		showMore();
-	more.hidden = shown >= items.length;
-	const times = items.map(eventTime);
-	const span = items.length ? `${fmtDate(new Date(Math.min(...times)).toISOString())} – ${fmtDate(new Date(Math.max(...times)).toISOString())}` : '';
-	summary.textContent = items.length
-		? `${plural(items.length, 'event')}${result.complete ? '' : ' (the most recent; narrow the period to see all)'}${entity ? ` involving ${entity.name}` : ''}, ${span}.`
-		: 'No event in this period.';
-	drawChart(items, true);
-	if (!items.length)
-		clear(ul, h('li', { class: 'muted' }, 'No event.'));
+	await list.ready;
 }
 
 // A quotation of the article that gives a field, linked to it.

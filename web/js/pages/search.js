@@ -1,10 +1,10 @@
 // Search: full-text query and filters; the URL holds them all
 // (#/search?q=...&lang=...), results page by page with "More".
 import { api, qs } from '../api.js';
-import { go } from '../app.js';
-import { h, clear, append, field, entityPicker, pagedList, langName, timeEl, TIME_PATTERN, plural, errorBox } from '../ui.js';
+import { h, append, field, pagedList, langName, timeEl, plural, errorBox } from '../ui.js';
+import { LANGS, entityFromUrl, filterForm, langField, periodFields, pickerField, routeParams } from '../filters.js';
 
-export const LANGS = ['fr', 'en', 'de', 'es', 'it', 'pt', 'nl'];
+export { LANGS };
 
 const eventCache = new Map();
 export function eventSummary(id, signal) {
@@ -40,82 +40,41 @@ export function articleItem(a, { showEvent = true } = {}) {
 		ev && h('div', { class: 'meta' }, ev));
 }
 
-function fold(s) {
-	return String(s || '').normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
-}
+const KEYS = ['q', 'lang', 'source', 'agency', 'entity', 'event', 'from', 'to', 'duplicates'];
 
 export async function searchPage({ root, params, signal }) {
-	const p = Object.fromEntries(params);
+	const p = routeParams(params);
 	document.title = p.q ? `${p.q} · Search · newsd` : 'Search · newsd';
-	let entity = null;
-	if (p.entity) {
-		try {
-			entity = await api(`entities/${encodeURIComponent(p.entity)}`, { signal });
-		} catch (e) {
-			if (e.name === 'AbortError')
-				throw e;
-			entity = { id: p.entity, name: `#${p.entity}` };
-		}
-	}
-	const advanced = ['lang', 'source', 'agency', 'entity', 'event', 'from', 'to', 'duplicates'].some((k) => p[k]);
-	const picker = entityPicker({ name: 'entity', label: 'Mentions entity', value: entity, api });
-	const form = h('form', { class: 'search-form', role: 'search', 'aria-label': 'Articles' },
-		h('div', { class: 'search-row' },
-			field('Search articles', { type: 'search', name: 'q', value: p.q || '', attrs: { placeholder: 'words, in any language', maxlength: 1000 } }),
-			h('button', { type: 'submit', class: 'primary' }, 'Search')),
-		h('details', { class: 'filters', open: advanced || undefined },
-			h('summary', {}, 'Filters'),
-			h('div', { class: 'grid' },
-				field('Language', { name: 'lang', value: p.lang || '', hint: 'Two or three letters: fr, en, de…', attrs: { list: 'langs', pattern: '[A-Za-z]{2,3}', size: 4 } }),
-				h('datalist', { id: 'langs' }, LANGS.map((l) => h('option', { value: l }, langName(l)))),
-				field('Event id', { type: 'number', name: 'event', value: p.event || '', attrs: { min: 1, step: 1, inputmode: 'numeric' } }),
-				field('Source', { name: 'source', value: p.source || '', hint: 'Publisher name (filtered in the browser)' }),
-				field('Agency', { name: 'agency', value: p.agency || '', hint: 'AFP, Reuters, dpa… (filtered in the browser)' }),
-				picker,
-				field('Published from', { name: 'from', value: p.from || '', hint: 'YYYY, YYYY-MM or YYYY-MM-DD', attrs: { pattern: TIME_PATTERN, inputmode: 'numeric' } }),
-				field('Published to', { name: 'to', value: p.to || '', hint: 'Inclusive: 2024-03 covers all of March', attrs: { pattern: TIME_PATTERN, inputmode: 'numeric' } }),
-				field('Hide near duplicates', { type: 'checkbox', name: 'duplicates', value: p.duplicates === 'false', attrs: { value: 'false' } })),
-			h('p', {}, h('a', { href: '#/search' }, 'Clear all filters'))));
-	form.addEventListener('submit', (ev) => {
-		ev.preventDefault();
-		if (!form.reportValidity())
-			return;
-		const fd = new FormData(form);
-		const next = {};
-		for (const k of ['q', 'lang', 'source', 'agency', 'entity', 'event', 'from', 'to', 'duplicates'])
-			next[k] = (fd.get(k) || '').toString().trim();
-		if (next.lang)
-			next.lang = next.lang.toLowerCase();
-		go('/search', next);
+	const entity = await entityFromUrl(p.entity, signal);
+	const advanced = KEYS.slice(1).some((k) => p[k]);
+	const form = filterForm({
+		path: '/search', keys: KEYS,
+		attrs: { class: 'search-form', role: 'search', 'aria-label': 'Articles' },
+		children: [
+			h('div', { class: 'search-row' },
+				field('Search articles', { type: 'search', name: 'q', value: p.q || '', attrs: { placeholder: 'words, in any language', maxlength: 1000 } }),
+				h('button', { type: 'submit', class: 'primary' }, 'Search')),
+			h('details', { class: 'filters', open: advanced || undefined },
+				h('summary', {}, 'Filters'),
+				h('div', { class: 'grid' },
+					langField(p.lang),
+					field('Event id', { type: 'number', name: 'event', value: p.event || '', attrs: { min: 1, step: 1, inputmode: 'numeric' } }),
+					field('Source', { name: 'source', value: p.source || '', hint: 'Publisher, whole name, any case', attrs: { maxlength: 200 } }),
+					field('Agency', { name: 'agency', value: p.agency || '', hint: 'AFP, Reuters, dpa… (whole name)', attrs: { maxlength: 200 } }),
+					pickerField({ name: 'entity', label: 'Mentions entity', value: entity }),
+					periodFields(p, { from: 'Published from', to: 'Published to' }),
+					field('Hide near duplicates', { type: 'checkbox', name: 'duplicates', value: p.duplicates === 'false', attrs: { value: 'false' } })),
+				h('p', {}, h('a', { href: '#/search' }, 'Clear all filters')))],
 	});
 
 	const heading = h('h2', { id: 'results-h', 'data-focus-on-update': '' }, p.q ? `Results for “${p.q}”` : 'Latest articles');
-	const server = { q: p.q, lang: p.lang, entity: p.entity, event: p.event, from: p.from, to: p.to, duplicates: p.duplicates };
-	const src = fold(p.source);
-	const agency = fold(p.agency);
-	const local = (a) => (!src || fold(a.source).includes(src)) && (!agency || fold(a.agency) === agency);
-	const filtered = src || agency;
+	const server = Object.fromEntries(KEYS.map((k) => [k, p[k]]));
 	const list = pagedList({
 		label: 'Articles', noun: 'article',
 		empty: 'No article matches.',
 		signal,
 		render: (a) => articleItem(a),
-		// Source and agency are not API filters: pages of 100 are scanned
-		// in the browser until 20 match (or 10 pages were read).
-		load: async (cursor, sig) => {
-			if (!filtered)
-				return api(`articles${qs({ ...server, cursor, limit: 20 })}`, { signal: sig });
-			const data = [];
-			let next = cursor;
-			for (let i = 0; i < 10; i++) {
-				const r = await api(`articles${qs({ ...server, cursor: next, limit: 100 })}`, { signal: sig });
-				data.push(...r.data.filter(local));
-				next = r.next;
-				if (!next || data.length >= 20)
-					break;
-			}
-			return { data, next };
-		},
+		load: (cursor, sig) => api(`articles${qs({ ...server, cursor, limit: 20 })}`, { signal: sig }),
 	});
 	append(root, h('h1', {}, 'Search'), form, h('section', { 'aria-labelledby': 'results-h' }, heading, list));
 	try {
