@@ -122,6 +122,11 @@ $(BUILD)/bench/text_bench: bench/text_bench.c $(LIB_OBJ)
 	@echo "  LD $@"
 	@$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS)
 
+$(BUILD)/bench/gen_news: bench/gen_news.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LD $@"
+	@$(CC) $(CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS)
+
 # The entity tagger's model (server/text/ner_model.c) and gazetteer
 # (server/text/ner_gaz.c), retrained from $(CORPORA)/ner/europeana-fr, data/ner/own
 # and data/kb/gazetteer.tsv (data/ner/README.md). Building never needs this.
@@ -140,8 +145,17 @@ bench: deps
 	@$(BUILD)/bench/text_bench tests/fixtures/articles 3
 	@NEWSD_BIN=$(abspath $(BUILD)/newsd) bench/run.sh
 	@NEWSD_BIN=$(abspath $(BUILD)/newsd) bench/kb_bench.sh
+	@$(MAKE) --no-print-directory bench-ingest
 
-FORMATTED = $(LIB_SRC) server/main.c $(HEADERS) $(UNIT_SRC) $(EVAL_SRC) bench/text_bench.c \
+# Ingestion at scale (bench/ingest_scale.sh): 10k, 100k and 1M articles
+# preloaded, about 20 minutes; BENCH_SIZES="10000 100000" for less.
+.PHONY: bench-ingest
+bench-ingest: deps
+	@$(MAKE) --no-print-directory build $(BUILD)/bench/text_bench $(BUILD)/bench/gen_news
+	@NEWSD_BIN=$(abspath $(BUILD)/newsd) GEN_NEWS=$(abspath $(BUILD)/bench/gen_news) \
+		TEXT_BENCH=$(abspath $(BUILD)/bench/text_bench) bench/ingest_scale.sh
+
+FORMATTED = $(LIB_SRC) server/main.c $(HEADERS) $(UNIT_SRC) $(EVAL_SRC) bench/text_bench.c bench/gen_news.c \
 	$(wildcard server/*/*.h tests/eval/*.h tests/unit/*.h)
 
 format:
