@@ -67,7 +67,7 @@ export async function searchPage({ root, params, signal }) {
 				h('p', {}, h('a', { href: '#/search' }, 'Clear all filters')))],
 	});
 
-	const heading = h('h2', { id: 'results-h', 'data-focus-on-update': '' }, p.q ? `Results for “${p.q}”` : 'Latest articles');
+	const heading = h('h2', { id: 'results-h', 'data-focus-on-update': '' }, p.q ? `Results for “${p.q}”` : advanced ? 'Matching articles, latest first' : 'Latest articles');
 	const server = Object.fromEntries(KEYS.map((k) => [k, p[k]]));
 	const list = pagedList({
 		label: 'Articles', noun: 'article',
