@@ -2,6 +2,7 @@
 #include "api.h"
 #include "db.h"
 #include "strbuf.h"
+#include "text.h"
 #include "timeutil.h"
 
 #include <errno.h>
@@ -20,8 +21,18 @@ int api_check_params(const struct http_request *req, struct http_response *res,
 	const char *const *a;
 
 	for (i = 0; i < req->n_params; i++) {
-		for (a = allowed; *a && strcmp(*a, req->params[i].key) != 0; a++)
+		const char *k = req->params[i].key, *v = req->params[i].value;
+
+		if (!text_utf8_valid(k, strlen(k))) {
+			http_problem(res, 400, "a parameter name is not valid UTF-8");
+			return -EINVAL;
+		}
+		for (a = allowed; *a && strcmp(*a, k) != 0; a++)
 			;
+		if (*a && v && !text_utf8_valid(v, strlen(v))) {
+			http_problem(res, 400, "parameter '%s' is not valid UTF-8", k);
+			return -EINVAL;
+		}
 		if (!*a) {
 			http_problem(res, 400, "unknown parameter '%.100s'", req->params[i].key);
 			return -EINVAL;

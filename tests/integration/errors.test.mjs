@@ -89,6 +89,14 @@ test('unknown query parameters -> 400 naming the parameter', async () => {
 	problem(await api('POST', '/articles?dry_run=1', { body: { text: TEXT } }), 400, /dry_run/, 'POST /articles?dry_run=1');
 });
 
+test('a query parameter that is not valid UTF-8 -> 400 naming it', async () => {
+	for (const p of ['/articles?q=%FF', '/entities?q=caf%C3', '/events?q=%C0%AF', '/stories?q=%ED%A0%80']) {
+		const name = p.split('?')[1].split('=')[0];
+		problem(await api('GET', p), 400, new RegExp(`'${name}'.*UTF-8`), `GET ${p}`);
+	}
+	problem(await api('GET', '/articles?%FF=1'), 400, /name is not valid UTF-8/, 'GET /articles?%FF=1');
+});
+
 test('bad path ids -> 400', async () => {
 	const cases = [];
 	for (const base of ['/articles/', '/entities/', '/events/', '/jobs/'])
