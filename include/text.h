@@ -72,15 +72,15 @@ struct text_mention {
 /* One entity found in the body: its mentions after in-document coreference
  * ("M. Ouchakov" and "Ouchakov" join "Iouri Ouchakov"). */
 struct text_entity {
-	char *name;                   /* best surface form (the fullest seen), owned */
-	char *key;                    /* text_normalize_key(name), owned */
-	enum text_entity_kind kind;   /* OTHER when nothing says better */
-	int count;                    /* number of mentions in the body */
-	int first_offset;             /* byte offset in body of the first mention */
+	char *name;                    /* best surface form (the fullest seen), owned */
+	char *key;                     /* text_normalize_key(name), owned */
+	enum text_entity_kind kind;    /* OTHER when nothing says better */
+	int count;                     /* number of mentions in the body */
+	int first_offset;              /* byte offset in body of the first mention */
 	struct text_mention *mentions; /* every mention, by start; owned */
-	size_t n_mentions;            /* == count */
-	char **forms;                 /* distinct normalised keys of the surface forms,
-	                               * name's key first: what linking looks up; owned */
+	size_t n_mentions;             /* == count */
+	char **forms;                  /* distinct normalised keys of the surface forms,
+	                                * name's key first: what linking looks up; owned */
 	size_t n_forms;
 };
 

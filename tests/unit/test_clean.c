@@ -208,7 +208,8 @@ static void test_name_dense_paragraphs(void **state)
 {
 	static const char text[] =
 	        "Ukrainian President Volodymyr Zelenskyy arrived in Berlin on Tuesday for the "
-	        "Ukraine Recovery Conference, where Chancellor Friedrich Merz welcomed him. He told "
+	        "Ukraine Recovery Conference, where Chancellor Friedrich Merz welcomed him. He "
+	        "told "
 	        "delegates that rebuilding the power grid was the most urgent task.\n\n"
 	        "European Commission President Ursula von der Leyen pledged a further 1.4 billion "
 	        "euros. Writing on X, Ursula von der Leyen praised the resilience of Ukraine.\n\n"
