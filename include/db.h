@@ -323,22 +323,39 @@ struct db_kb_entity {
 	const struct db_kb_name *names;
 	size_t n_names;
 };
-/* Entities gathered as parameter arrays until flushed in one statement (one
- * transaction): upserted by qid (or by external_id = key without one), their
- * labels replaced per language, their aliases added. */
-struct db_kb_batch;
-struct db_kb_batch *db_kb_batch_new(void);
-void db_kb_batch_free(struct db_kb_batch *b);
-int db_kb_batch_add(struct db_kb_batch *b, const struct db_kb_entity *e);
-size_t db_kb_batch_count(const struct db_kb_batch *b);
-/* Write and empty the batch; *upserted gets how many entities it wrote. */
-int db_kb_batch_flush(struct db_conn *conn, struct db_kb_batch *b, int64_t *upserted);
+/* Entities gathered as COPY rows, written in one transaction: upserted by
+ * qid (or by external_id = key without one), their labels replaced per
+ * language, their aliases added. */
+struct db_kb_chunk;
+struct db_kb_chunk *db_kb_chunk_new(void);
+void db_kb_chunk_free(struct db_kb_chunk *c);
+void db_kb_chunk_reset(struct db_kb_chunk *c);
+int db_kb_chunk_add(struct db_kb_chunk *c, const struct db_kb_entity *e);
+size_t db_kb_chunk_count(const struct db_kb_chunk *c);
+size_t db_kb_chunk_names(const struct db_kb_chunk *c);
+size_t db_kb_chunk_bytes(const struct db_kb_chunk *c);
+/* One import's session on conn: staging tables and settings, dropped by
+ * end (which analyses the tables written). */
+struct db_kb_writer {
+	struct db_conn *conn;
+	int64_t candidates; /* entities a dump's entity may adopt */
+	int64_t written, next_analyze;
+};
+int db_kb_writer_begin(struct db_kb_writer *w, struct db_conn *conn);
+/* Write and empty the chunk; *written gets how many entities it wrote. */
+int db_kb_writer_chunk(struct db_kb_writer *w, struct db_kb_chunk *c, int64_t *written);
+int db_kb_writer_end(struct db_kb_writer *w);
+/* A bulk import drops the aliases' trigram index and the foreign keys of
+ * entity_aliases and entity_labels; db_kb_restore creates whichever of
+ * them is missing (*restored says whether any was) and validates them. */
+int db_kb_bulk_begin(struct db_conn *conn);
+int db_kb_restore(struct db_conn *conn, bool *restored);
+/* Rows of entity_aliases (the planner's estimate once analysed). */
+int db_kb_alias_count(struct db_conn *conn, int64_t *n);
 /* Session advisory lock serialising imports (and the default base's load by
  * concurrent migrations); unlock when done. */
 int db_kb_lock(struct db_conn *conn);
 void db_kb_unlock(struct db_conn *conn);
-/* Refresh the planner's statistics of the entity tables (as they grow). */
-int db_kb_analyze(struct db_conn *conn);
 /* Was (name, sha256) imported to the end before? */
 int db_kb_imported(struct db_conn *conn, const char *name, const char *sha256, bool *done);
 /* Record a finished import in kb_imports (updating an earlier run's row). */

@@ -8,10 +8,13 @@
  * data/kb/gen-kb.mjs.
  *
  * The line parser (kb_parse_line) is pure; kb_import_file streams the file
- * with bounded memory (one line and one batch at a time). */
+ * with bounded memory: a reader thread parses chunks of entities into COPY
+ * rows while the calling thread writes the previous one (at most three
+ * chunks in memory). */
 #ifndef NEWSD_KB_H
 #define NEWSD_KB_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -82,12 +85,25 @@ struct kb_stats {
 	bool already;    /* only_once and this (name, sha256) was imported before */
 };
 
+/* Bulk import: the aliases' trigram index and the foreign keys of
+ * entity_aliases and entity_labels are dropped for the import and rebuilt
+ * at its end (on failure too; an import killed before that has them
+ * restored by the next import or `newsd migrate`). AUTO decides on the
+ * first chunk: bulk when the dump should bring at least
+ * KB_BULK_MIN_NAMES names and half as many as entity_aliases holds. */
+enum kb_bulk { KB_BULK_NO = 0, KB_BULK_AUTO, KB_BULK_YES };
+#define KB_BULK_MIN_NAMES 100000
+#define KB_DEFAULT_CHUNK 20000
+
 struct kb_import_opts {
 	struct kb_filter filter;
 	const char *name; /* recorded in kb_imports; NULL: the file's base name */
 	bool only_once;   /* skip when kb_imports holds (name, sha256) already */
 	FILE *progress;   /* progress lines and the summary; NULL: none */
-	size_t batch;     /* entities per transaction; 0: 1000 */
+	size_t batch;     /* entities per transaction; 0: KB_DEFAULT_CHUNK */
+	enum kb_bulk bulk;
+	/* Set (by a signal handler) to stop the import early: -EINTR. */
+	volatile sig_atomic_t *stop;
 };
 
 /* Import the dump at path (plain, gzip or bzip2, told by its first bytes).
@@ -102,7 +118,8 @@ int kb_import_file(struct db_pool *pool, const char *path, const struct kb_impor
  * empty path loads nothing. Called by `newsd migrate`. */
 int kb_load_default(struct db_pool *pool, const char *path);
 
-/* `newsd kb import FILE [--min-sitelinks N] [--langs en,fr|all]`: argv
+/* `newsd kb import FILE [--min-sitelinks N] [--langs en,fr|all] [--batch N]
+ * [--bulk|--no-bulk]`: argv
  * starts after "kb". Returns the exit status. */
 int kb_cli(struct db_pool *pool, int argc, char **argv);
 /* Take the kb command's own arguments out of argv (in place: argv keeps the

@@ -1,94 +1,171 @@
-/* Knowledge-base writes: entities with their labels and aliases, a batch
- * per statement (parameter arrays unnested by PostgreSQL). */
+/* Knowledge-base writes: chunks of entities COPYed into session-local
+ * staging tables, then merged set-wise into entities, entity_labels and
+ * entity_aliases, one transaction per chunk. */
 #include "internal.h"
 #include "log.h"
 #include "strbuf.h"
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-/* Entity columns, then name columns. */
-enum { E_KEY, E_QID, E_KIND, E_NAME, E_NORM, E_DESCR, E_CQID, E_CC, E_LAT, E_LON, E_NOTAB, E_N };
-enum { N_KEY, N_LANG, N_NAME, N_NORM, N_LABEL, N_N };
+/* Staging tables, emptied by every commit. kb_se: the chunk's entities, in
+ * dump order (ord), with the id they resolve to and whether it is new
+ * (fresh: the id was drawn by COPY, in dump order; a matched entity's is
+ * replaced, leaving a gap in the sequence); kb_sn: their names, distinct per (ord, norm, lang) (the
+ * chunk builder drops the repeats). kb_cand: the entities a Wikidata entity may adopt
+ * (knowledge-base entities without QID: the default base's), kept for the whole import so that no
+ * chunk searches the aliases for them. */
+static const char SQL_SEQUENCE[] = "SELECT quote_literal(pg_get_serial_sequence('entities', 'id'))";
+/* %s: the sequence of entities.id, as a literal (resolved once: evaluating
+ * pg_get_serial_sequence per row tripled the cost of the COPY). */
+static const char SQL_SESSION[] =
+        "SET statement_timeout = 0; SET work_mem = '64MB';"
+        " SET maintenance_work_mem = '256MB';"
+        " CREATE TEMP TABLE IF NOT EXISTS kb_se (ord int NOT NULL, key text NOT NULL, qid text,"
+        "  kind text, name text, norm text, descr text, cqid text, cc text, lat float8,"
+        "  lon float8, notab int, id bigint NOT NULL DEFAULT nextval(%s::regclass),"
+        "  fresh bool NOT NULL DEFAULT true) ON COMMIT DELETE ROWS;"
+        " CREATE TEMP TABLE IF NOT EXISTS kb_sn (ord int NOT NULL, lang text, name text,"
+        "  norm text, label bool) ON COMMIT DELETE ROWS;"
+        " CREATE TEMP TABLE IF NOT EXISTS kb_cand (id bigint, norm text, kind text,"
+        "  country text, notab int);"
+        " TRUNCATE kb_cand;"
+        " INSERT INTO kb_cand SELECT id, norm_name, kind, country, notability FROM entities"
+        "  WHERE qid IS NULL AND origin = 'kb';"
+        " ANALYZE kb_cand";
 
-struct db_kb_batch {
-	struct strbuf e[E_N];
-	struct strbuf n[N_N];
-	struct strbuf local; /* keys without a QID */
-	size_t count, names, n_local;
-};
+static const char SQL_SESSION_END[] =
+        "DROP TABLE IF EXISTS kb_se, kb_sn, kb_cand; RESET statement_timeout; RESET work_mem;"
+        " RESET maintenance_work_mem";
 
-/* i: the batch's entities (the last of a repeated key wins), with their
- * country code (given, or that of the entity their P17 names); m0: existing
- * rows, by QID, or by external_id for the default base's own ids ($17, the
- * keys that are no QID: one scan with a hashed array, none when empty, where
- * a join would loop over the table for each key); a0: an entity of a
- * Wikidata dump adopts the default base's entity without QID of the same
- * name, kind and country (the GeoNames "Moscow" becomes Q649, keeping its
- * newsd:geonames id in external_id), one each way; u and n update or
- * insert them (u keeps the description, country and coordinates a dump does
- * not give); then labels are upserted per language and aliases
- * added. Constraints are checked at the end of the statement, so the labels
- * may reference the rows inserted by n. */
-static const struct db_stmt STMT_KB_UPSERT = {
-        "kb_upsert",
-        "WITH i AS ("
-        " SELECT DISTINCT ON (t.key) t.*,"
-        "  COALESCE(t.cc, (SELECT c.country FROM entities c WHERE c.qid = t.cqid)) AS country"
-        " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],"
-        "  $7::text[], $8::text[], $9::float8[], $10::float8[], $11::int[]) WITH ORDINALITY"
-        "  AS t(key, qid, kind, name, norm, descr, cqid, cc, lat, lon, notab, ord)"
-        " ORDER BY t.key, t.ord DESC),"
-        " m0 AS ("
-        " SELECT i.key, e.id FROM i JOIN entities e ON e.qid = i.qid"
-        " UNION ALL"
-        " SELECT e.external_id, e.id FROM entities e WHERE cardinality($17::text[]) > 0"
-        "  AND e.external_id = ANY ($17::text[])),"
-        " a0 AS ("
-        " SELECT DISTINCT ON (i.key) i.key, e.id, i.notab FROM i"
-        " JOIN entity_aliases al ON al.norm = i.norm"
-        " JOIN entities e ON e.id = al.entity_id AND e.norm_name = i.norm"
-        " WHERE i.qid IS NOT NULL AND e.qid IS NULL AND e.origin = 'kb' AND e.kind = i.kind"
-        "  AND (i.country IS NULL OR e.country IS NULL OR e.country = i.country)"
-        "  AND NOT EXISTS (SELECT 1 FROM m0 WHERE m0.key = i.key)"
-        " ORDER BY i.key, e.notability DESC, e.id),"
-        " m AS ("
-        " SELECT key, id FROM m0"
-        " UNION ALL"
-        " (SELECT DISTINCT ON (id) key, id FROM a0 ORDER BY id, notab DESC, key)),"
-        " u AS ("
-        " UPDATE entities e SET kind = i.kind, name = i.name, norm_name = i.norm,"
-        "  qid = COALESCE(i.qid, e.qid), external_id = CASE WHEN i.qid IS NOT NULL"
-        "  AND e.external_id LIKE 'newsd:%' THEN e.external_id ELSE i.key END,"
-        "  description = COALESCE(i.descr, e.description),"
-        "  country = COALESCE(i.country, e.country), latitude = COALESCE(i.lat, e.latitude),"
-        "  longitude = COALESCE(i.lon, e.longitude), notability = i.notab, origin = 'kb'"
-        " FROM m JOIN i USING (key) WHERE e.id = m.id RETURNING e.id, i.key),"
-        " n AS ("
-        " INSERT INTO entities (kind, name, norm_name, external_id, qid, description, country,"
-        "  latitude, longitude, notability, origin, first_seen, last_seen)"
-        " SELECT i.kind, i.name, i.norm, i.key, i.qid, i.descr, i.country, i.lat, i.lon, i.notab,"
-        "  'kb', NULL, NULL FROM i WHERE NOT EXISTS (SELECT 1 FROM m WHERE m.key = i.key)"
-        " ORDER BY i.ord RETURNING id, external_id AS key),"
-        " ids AS (SELECT id, key FROM u UNION ALL SELECT id, key FROM n),"
-        " nm AS (SELECT t.*, ids.id FROM unnest($12::text[], $13::text[], $14::text[],"
-        "  $15::text[], $16::bool[]) AS t(key, lang, name, norm, label) JOIN ids USING (key)),"
-        " l AS ("
-        " INSERT INTO entity_labels (entity_id, lang, name)"
-        " SELECT DISTINCT ON (id, lang) id, lang, name FROM nm WHERE label ORDER BY id, lang"
+static const char SQL_COPY_E[] = "COPY kb_se (ord, key, qid, kind, name, norm, descr, cqid, cc,"
+                                 " lat, lon, notab) FROM STDIN";
+static const char SQL_COPY_N[] = "COPY kb_sn (ord, lang, name, norm, label) FROM STDIN";
+
+/* A repeated key: the last one wins. */
+static const char SQL_DEDUP[] =
+        "DELETE FROM kb_se a USING kb_se b WHERE a.key = b.key AND a.ord < b.ord";
+/* The country a P17 names, when the dump's line gave no code. */
+static const char SQL_COUNTRY[] =
+        "UPDATE kb_se s SET cc = c.country FROM entities c"
+        " WHERE s.cc IS NULL AND s.cqid IS NOT NULL AND c.qid = s.cqid AND c.country IS NOT NULL";
+/* Existing rows: by QID, or by external_id for the keys that are no QID
+ * (the default base's own ids: one hashed scan, run only when the chunk has
+ * such keys). */
+static const char SQL_MATCH_QID[] =
+        "UPDATE kb_se s SET id = e.id, fresh = false FROM entities e WHERE e.qid = s.qid";
+static const char SQL_MATCH_LOCAL[] =
+        "UPDATE kb_se s SET id = e.id, fresh = false FROM entities e WHERE s.qid IS NULL"
+        " AND s.fresh AND e.external_id = s.key";
+/* An entity of a Wikidata dump adopts the default base's entity without QID
+ * of the same name, kind and country (the GeoNames "Moscow" becomes Q649,
+ * keeping its newsd:geonames id in external_id), one each way, and never an
+ * entity another line of the chunk already has. */
+static const char SQL_ADOPT[] =
+        "WITH a0 AS ("
+        " SELECT DISTINCT ON (s.key) s.key, c.id, s.notab FROM kb_se s"
+        " JOIN kb_cand c ON c.norm = s.norm AND c.kind = s.kind"
+        " WHERE s.fresh AND s.qid IS NOT NULL"
+        "  AND (s.cc IS NULL OR c.country IS NULL OR c.country = s.cc)"
+        "  AND NOT EXISTS (SELECT 1 FROM kb_se t WHERE t.id = c.id)"
+        " ORDER BY s.key, c.notab DESC, c.id),"
+        " a AS (SELECT DISTINCT ON (id) key, id FROM a0 ORDER BY id, notab DESC, key)"
+        " UPDATE kb_se s SET id = a.id, fresh = false FROM a WHERE s.key = a.key";
+/* Matched rows are written only when something changed (u keeps the
+ * description, country and coordinates a dump does not give). */
+#define E_NEW                                                                                      \
+	"s.kind, s.name, s.norm, COALESCE(s.qid, e.qid),"                                          \
+	" CASE WHEN s.qid IS NOT NULL AND e.external_id LIKE 'newsd:%' THEN e.external_id"         \
+	"  ELSE s.key END,"                                                                        \
+	" COALESCE(s.descr, e.description), COALESCE(s.cc, e.country), COALESCE(s.lat,"            \
+	" e.latitude), COALESCE(s.lon, e.longitude), s.notab, 'kb'"
+#define E_COLS                                                                                     \
+	"kind, name, norm_name, qid, external_id, description, country, latitude, longitude,"      \
+	" notability, origin"
+static const char SQL_UPDATE[] =
+        "UPDATE entities e SET (" E_COLS ") = (" E_NEW ") FROM kb_se s"
+        " WHERE e.id = s.id AND NOT s.fresh"
+        "  AND (e.kind, e.name, e.norm_name, e.qid, e.external_id, e.description, e.country,"
+        "  e.latitude, e.longitude, e.notability, e.origin) IS DISTINCT FROM (" E_NEW ")";
+static const char SQL_INSERT[] =
+        "INSERT INTO entities (id, kind, name, norm_name, external_id, qid, description,"
+        " country, latitude, longitude, notability, origin, first_seen, last_seen)"
+        " SELECT id, kind, name, norm, key, qid, descr, cc, lat, lon, notab, 'kb', NULL, NULL"
+        " FROM kb_se WHERE fresh";
+/* New entities' names cannot conflict: plain inserts. */
+static const char SQL_LABELS_NEW[] =
+        "INSERT INTO entity_labels (entity_id, lang, name)"
+        " SELECT s.id, n.lang, n.name FROM kb_sn n JOIN kb_se s USING (ord)"
+        " WHERE s.fresh AND n.label";
+static const char SQL_ALIASES_NEW[] =
+        "INSERT INTO entity_aliases (norm, entity_id, lang, name)"
+        " SELECT n.norm, s.id, n.lang, n.name FROM kb_sn n JOIN kb_se s USING (ord)"
+        " WHERE s.fresh ORDER BY n.norm";
+/* Existing entities: labels replaced per language, aliases added, rows
+ * that are already there as they are left untouched. */
+static const char SQL_LABELS_OLD[] =
+        "INSERT INTO entity_labels (entity_id, lang, name)"
+        " SELECT s.id, n.lang, n.name FROM kb_sn n JOIN kb_se s USING (ord)"
+        " WHERE NOT s.fresh AND n.label AND NOT EXISTS (SELECT 1 FROM entity_labels l"
+        "  WHERE l.entity_id = s.id AND l.lang = n.lang AND l.name = n.name)"
         " ON CONFLICT (entity_id, lang) DO UPDATE SET name = EXCLUDED.name"
-        "  WHERE entity_labels.name IS DISTINCT FROM EXCLUDED.name),"
-        " a AS ("
-        " INSERT INTO entity_aliases (norm, entity_id, lang, name)"
-        " SELECT DISTINCT ON (norm, id, lang) norm, id, lang, name FROM nm"
-        " ORDER BY norm, id, lang, label DESC"
+        "  WHERE entity_labels.name IS DISTINCT FROM EXCLUDED.name";
+static const char SQL_ALIASES_OLD[] =
+        "INSERT INTO entity_aliases (norm, entity_id, lang, name)"
+        " SELECT n.norm, s.id, n.lang, n.name FROM kb_sn n JOIN kb_se s USING (ord)"
+        " WHERE NOT s.fresh AND NOT EXISTS (SELECT 1 FROM entity_aliases a"
+        "  WHERE a.norm = n.norm AND a.entity_id = s.id AND a.lang = n.lang"
+        "  AND a.name IS NOT DISTINCT FROM n.name)"
         " ON CONFLICT (norm, entity_id, lang) DO UPDATE SET name = EXCLUDED.name"
-        "  WHERE entity_aliases.name IS DISTINCT FROM EXCLUDED.name)"
-        " SELECT count(*) FROM ids",
-        17,
-};
+        "  WHERE entity_aliases.name IS DISTINCT FROM EXCLUDED.name";
+/* Candidates for adoption: those adopted now have a QID; new entities
+ * without one, and renamed ones, are candidates for the next chunks. */
+static const char SQL_CAND_ADOPTED[] =
+        "DELETE FROM kb_cand c USING kb_se s WHERE c.id = s.id AND s.qid IS NOT NULL";
+static const char SQL_CAND_LOCAL[] =
+        "DELETE FROM kb_cand c USING kb_se s WHERE c.id = s.id;"
+        " INSERT INTO kb_cand SELECT id, norm, kind, cc, notab FROM kb_se WHERE qid IS NULL";
+
+/* Fresh tables look empty to the planner until analysed: entities (which
+ * chunks match against) as it grows, all three at the end. */
+static const char SQL_KB_ANALYZE_GROWING[] = "ANALYZE entities";
+static const char SQL_KB_ANALYZE[] = "ANALYZE entities, entity_labels, entity_aliases";
+
+/* What a bulk import drops, and how to put it back (as the migrations
+ * create them). */
+static const char SQL_BULK_DROP[] =
+        "ALTER TABLE entity_aliases DROP CONSTRAINT IF EXISTS entity_aliases_entity_id_fkey;"
+        " ALTER TABLE entity_labels DROP CONSTRAINT IF EXISTS entity_labels_entity_id_fkey;"
+        " DROP INDEX IF EXISTS entity_aliases_trgm";
+static const char SQL_MISSING[] =
+        "SELECT to_regclass('entity_aliases_trgm') IS NULL,"
+        " (SELECT count(*) FROM pg_constraint WHERE conname = 'entity_aliases_entity_id_fkey'"
+        "  AND conrelid = 'entity_aliases'::regclass),"
+        " (SELECT count(*) FROM pg_constraint WHERE conname = 'entity_labels_entity_id_fkey'"
+        "  AND conrelid = 'entity_labels'::regclass),"
+        " (SELECT count(*) FROM pg_constraint WHERE conrelid IN ('entity_aliases'::regclass,"
+        "  'entity_labels'::regclass) AND contype = 'f' AND NOT convalidated)";
+static const char SQL_RESTORE_TRGM[] =
+        "SET statement_timeout = 0; SET maintenance_work_mem = '256MB';"
+        " CREATE INDEX IF NOT EXISTS entity_aliases_trgm ON entity_aliases USING gin"
+        " (norm gin_trgm_ops)";
+/* NOT VALID, then VALIDATE: the check scans under a lock that lets reads
+ * and writes go on. */
+static const char SQL_RESTORE_FK_ALIASES[] =
+        "ALTER TABLE entity_aliases ADD CONSTRAINT entity_aliases_entity_id_fkey"
+        " FOREIGN KEY (entity_id) REFERENCES entities (id) ON DELETE CASCADE NOT VALID";
+static const char SQL_RESTORE_FK_LABELS[] =
+        "ALTER TABLE entity_labels ADD CONSTRAINT entity_labels_entity_id_fkey"
+        " FOREIGN KEY (entity_id) REFERENCES entities (id) ON DELETE CASCADE NOT VALID";
+static const char SQL_VALIDATE[] =
+        "SET statement_timeout = 0;"
+        " ALTER TABLE entity_aliases VALIDATE CONSTRAINT entity_aliases_entity_id_fkey;"
+        " ALTER TABLE entity_labels VALIDATE CONSTRAINT entity_labels_entity_id_fkey;"
+        " RESET statement_timeout; RESET maintenance_work_mem";
 
 static const struct db_stmt STMT_KB_IMPORTED = {
         "kb_imported",
@@ -105,181 +182,430 @@ static const struct db_stmt STMT_KB_RECORD = {
         3,
 };
 
-/* Fresh tables look empty to the planner until analysed: without this, each
- * batch of a first import scanned the whole of entities to match QIDs. */
-static const char SQL_KB_ANALYZE[] = "ANALYZE entities, entity_labels, entity_aliases";
-
 /* pg_advisory_lock key: "newsd-kb" as a number. */
 static const char SQL_KB_LOCK[] = "SELECT pg_advisory_lock(7301845932217)";
 static const char SQL_KB_UNLOCK[] = "SELECT pg_advisory_unlock(7301845932217)";
 
-struct db_kb_batch *db_kb_batch_new(void)
+/* ---- chunks ---- */
+
+#define KEYSET_MIN 1024
+
+struct db_kb_chunk {
+	struct strbuf e, n; /* COPY text of kb_se and kb_sn */
+	size_t count, names;
+	bool local, lookup_country, dup_keys;
+	uint64_t *keys; /* hashes of the chunk's keys (0: free) */
+	size_t keys_cap;
+};
+
+struct db_kb_chunk *db_kb_chunk_new(void)
 {
-	return calloc(1, sizeof(struct db_kb_batch));
+	return calloc(1, sizeof(struct db_kb_chunk));
 }
 
-static void batch_reset(struct db_kb_batch *b)
+void db_kb_chunk_reset(struct db_kb_chunk *c)
 {
-	size_t k;
-
-	for (k = 0; k < E_N; k++)
-		strbuf_reset(&b->e[k]);
-	for (k = 0; k < N_N; k++)
-		strbuf_reset(&b->n[k]);
-	strbuf_reset(&b->local);
-	b->count = 0;
-	b->names = 0;
-	b->n_local = 0;
+	strbuf_reset(&c->e);
+	strbuf_reset(&c->n);
+	c->count = c->names = 0;
+	c->local = c->lookup_country = c->dup_keys = false;
+	if (c->keys)
+		memset(c->keys, 0, c->keys_cap * sizeof(*c->keys));
 }
 
-void db_kb_batch_free(struct db_kb_batch *b)
+void db_kb_chunk_free(struct db_kb_chunk *c)
 {
-	size_t k;
-
-	if (!b)
+	if (!c)
 		return;
-	for (k = 0; k < E_N; k++)
-		strbuf_release(&b->e[k]);
-	for (k = 0; k < N_N; k++)
-		strbuf_release(&b->n[k]);
-	strbuf_release(&b->local);
-	free(b);
+	strbuf_release(&c->e);
+	strbuf_release(&c->n);
+	free(c->keys);
+	free(c);
 }
 
-size_t db_kb_batch_count(const struct db_kb_batch *b)
+size_t db_kb_chunk_count(const struct db_kb_chunk *c)
 {
-	return b->count;
+	return c->count;
 }
 
-int db_kb_batch_add(struct db_kb_batch *b, const struct db_kb_entity *e)
+size_t db_kb_chunk_names(const struct db_kb_chunk *c)
 {
-	char lat[32], lon[32], notab[16];
-	bool first = b->count == 0;
+	return c->names;
+}
+
+size_t db_kb_chunk_bytes(const struct db_kb_chunk *c)
+{
+	return c->e.len + c->n.len;
+}
+
+static uint64_t hash_key(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h ? h : 1;
+}
+
+/* Remember key's hash; a repeat (or a collision, harmless) flags the chunk
+ * for the statement that keeps the last of each key. */
+static int keys_add(struct db_kb_chunk *c, const char *key)
+{
+	uint64_t h = hash_key(key);
 	size_t i;
-	int err;
 
-	/* A column's literal opens with its first element. */
-	snprintf(lat, sizeof(lat), "%.7g", e->lat);
-	snprintf(lon, sizeof(lon), "%.7g", e->lon);
-	snprintf(notab, sizeof(notab), "%d", e->notability);
-	err = 0;
-	for (i = 0; first && i < E_N && !err; i++)
-		err = strbuf_addch(&b->e[i], '{');
-	if (!err)
-		err = db_array_add(&b->e[E_KEY], e->key, first);
-	if (!err)
-		err = db_array_add(&b->e[E_QID], e->qid, first);
-	if (!err)
-		err = db_array_add(&b->e[E_KIND], e->kind, first);
-	if (!err)
-		err = db_array_add(&b->e[E_NAME], e->name, first);
-	if (!err)
-		err = db_array_add(&b->e[E_NORM], e->norm, first);
-	if (!err)
-		err = db_array_add(&b->e[E_DESCR], e->description, first);
-	if (!err)
-		err = db_array_add(&b->e[E_CQID], e->country_qid, first);
-	if (!err)
-		err = db_array_add(&b->e[E_CC], e->country, first);
-	if (!err)
-		err = db_array_add(&b->e[E_LAT], e->has_coord ? lat : NULL, first);
-	if (!err)
-		err = db_array_add(&b->e[E_LON], e->has_coord ? lon : NULL, first);
-	if (!err)
-		err = db_array_add(&b->e[E_NOTAB], notab, first);
-	if (!err && !e->qid) {
-		if (!b->n_local)
-			err = strbuf_addch(&b->local, '{');
-		if (!err)
-			err = db_array_add(&b->local, e->key, b->n_local == 0);
-		b->n_local++;
-	}
-	for (i = 0; i < e->n_names && !err; i++) {
-		size_t k;
+	if (2 * (c->count + 1) > c->keys_cap) {
+		size_t cap = c->keys_cap ? 2 * c->keys_cap : KEYSET_MIN, k;
+		uint64_t *grown = calloc(cap, sizeof(*grown));
 
-		first = b->names == 0;
-		for (k = 0; first && k < N_N && !err; k++)
-			err = strbuf_addch(&b->n[k], '{');
-		if (!err)
-			err = db_array_add(&b->n[N_KEY], e->key, first);
-		if (!err)
-			err = db_array_add(&b->n[N_LANG], e->names[i].lang, first);
-		if (!err)
-			err = db_array_add(&b->n[N_NAME], e->names[i].name, first);
-		if (!err)
-			err = db_array_add(&b->n[N_NORM], e->names[i].norm, first);
-		if (!err)
-			err = db_array_add(&b->n[N_LABEL], e->names[i].label ? "t" : "f", first);
-		b->names++;
+		if (!grown)
+			return -ENOMEM;
+		for (k = 0; k < c->keys_cap; k++)
+			if (c->keys[k]) {
+				for (i = c->keys[k] & (cap - 1); grown[i]; i = (i + 1) & (cap - 1))
+					;
+				grown[i] = c->keys[k];
+			}
+		free(c->keys);
+		c->keys = grown;
+		c->keys_cap = cap;
 	}
-	if (err) {
-		/* A half-added entity would misalign the columns: drop the batch. */
-		batch_reset(b);
-		return err;
-	}
-	b->count++;
+	for (i = h & (c->keys_cap - 1); c->keys[i]; i = (i + 1) & (c->keys_cap - 1))
+		if (c->keys[i] == h) {
+			c->dup_keys = true;
+			return 0;
+		}
+	c->keys[i] = h;
 	return 0;
 }
 
-int db_kb_batch_flush(struct db_conn *conn, struct db_kb_batch *b, int64_t *upserted)
+/* One field of COPY's text format: \N for NULL, else s with backslash,
+ * tab, newline and carriage return escaped; then sep. */
+static int copy_field(struct strbuf *sb, const char *s, char sep)
 {
-	const char *p[E_N + N_N + 1];
-	PGresult *res = NULL;
-	size_t k;
-	int err = 0;
+	static const char SPECIAL[] = "\\\t\n\r";
+	size_t n;
+	int err;
 
-	*upserted = 0;
-	if (!b->count)
-		return 0;
-	for (k = 0; k < E_N; k++)
-		if (strbuf_addch(&b->e[k], '}'))
-			err = -ENOMEM;
-	for (k = 0; k < N_N; k++)
-		if (strbuf_addstr(&b->n[k], b->names ? "}" : "{}"))
-			err = -ENOMEM;
-	if (strbuf_addstr(&b->local, b->n_local ? "}" : "{}"))
-		err = -ENOMEM;
-	if (err)
-		goto out;
-	for (k = 0; k < E_N; k++)
-		p[k] = b->e[k].buf;
-	for (k = 0; k < N_N; k++)
-		p[E_N + k] = b->n[k].buf;
-	p[E_N + N_N] = b->local.buf;
-	/* Planned for these values (unnamed): a generic plan would search the
-	 * $17 array linearly for each row scanned instead of hashing it. */
-	res = db_exec_once(conn, STMT_KB_UPSERT.sql, STMT_KB_UPSERT.nparams, p);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		err = db_error(conn, res, STMT_KB_UPSERT.name);
-		goto out;
+	if (!s) {
+		err = strbuf_add(sb, "\\N", 2);
+		return err ? err : strbuf_addch(sb, sep);
 	}
-	err = db_result_int64(res, 0, upserted);
-out:
-	PQclear(res);
-	batch_reset(b);
-	return err;
+	for (;;) {
+		n = strcspn(s, SPECIAL);
+		if (n && (err = strbuf_add(sb, s, n)))
+			return err;
+		s += n;
+		if (!*s)
+			break;
+		err = strbuf_add(sb,
+		                 *s == '\\'   ? "\\\\"
+		                 : *s == '\t' ? "\\t"
+		                 : *s == '\n' ? "\\n"
+		                              : "\\r",
+		                 2);
+		if (err)
+			return err;
+		s++;
+	}
+	return strbuf_addch(sb, sep);
 }
 
-int db_kb_analyze(struct db_conn *conn)
+int db_kb_chunk_add(struct db_kb_chunk *c, const struct db_kb_entity *e)
 {
-	PGresult *res = db_exec_once(conn, SQL_KB_ANALYZE, 0, NULL);
+	char num[32], lat[32], lon[32];
+	size_t e_len = c->e.len, n_len = c->n.len, i;
+	int ord = (int)c->count, err;
+
+	snprintf(num, sizeof(num), "%d", ord);
+	snprintf(lat, sizeof(lat), "%.7g", e->lat);
+	snprintf(lon, sizeof(lon), "%.7g", e->lon);
+	err = copy_field(&c->e, num, '\t');
+	if (!err)
+		err = copy_field(&c->e, e->key, '\t');
+	if (!err)
+		err = copy_field(&c->e, e->qid, '\t');
+	if (!err)
+		err = copy_field(&c->e, e->kind, '\t');
+	if (!err)
+		err = copy_field(&c->e, e->name, '\t');
+	if (!err)
+		err = copy_field(&c->e, e->norm, '\t');
+	if (!err)
+		err = copy_field(&c->e, e->description, '\t');
+	if (!err)
+		err = copy_field(&c->e, e->country_qid, '\t');
+	if (!err)
+		err = copy_field(&c->e, e->country, '\t');
+	if (!err)
+		err = copy_field(&c->e, e->has_coord ? lat : NULL, '\t');
+	if (!err)
+		err = copy_field(&c->e, e->has_coord ? lon : NULL, '\t');
+	snprintf(lat, sizeof(lat), "%d", e->notability);
+	if (!err)
+		err = copy_field(&c->e, lat, '\n');
+	for (i = 0; i < e->n_names && !err; i++) {
+		err = copy_field(&c->n, num, '\t');
+		if (!err)
+			err = copy_field(&c->n, e->names[i].lang, '\t');
+		if (!err)
+			err = copy_field(&c->n, e->names[i].name, '\t');
+		if (!err)
+			err = copy_field(&c->n, e->names[i].norm, '\t');
+		if (!err)
+			err = copy_field(&c->n, e->names[i].label ? "t" : "f", '\n');
+	}
+	if (!err)
+		err = keys_add(c, e->key);
+	if (err) {
+		/* No half-added entity. */
+		c->e.len = e_len;
+		c->n.len = n_len;
+		if (c->e.alloc)
+			c->e.buf[e_len] = '\0';
+		if (c->n.alloc)
+			c->n.buf[n_len] = '\0';
+		return err;
+	}
+	c->count++;
+	c->names += e->n_names;
+	c->local |= !e->qid;
+	c->lookup_country |= !e->country && e->country_qid;
+	return 0;
+}
+
+/* ---- writing ---- */
+
+static int copy_in(struct db_conn *conn, const char *sql, const struct strbuf *data)
+{
+	PGresult *res = PQexec(conn->pg, sql);
 	int err = 0;
 
-	if (PQresultStatus(res) != PGRES_COMMAND_OK)
-		err = db_error(conn, res, "kb analyze");
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		err = db_error(conn, res, sql);
+		PQclear(res);
+		return err;
+	}
+	PQclear(res);
+	if (data->len && PQputCopyData(conn->pg, data->buf, (int)data->len) != 1)
+		err = -EIO;
+	if (PQputCopyEnd(conn->pg, err ? "newsd: send failed" : NULL) != 1)
+		err = -EIO;
+	while ((res = PQgetResult(conn->pg))) {
+		if (!err && PQresultStatus(res) != PGRES_COMMAND_OK)
+			err = db_error(conn, res, sql);
+		PQclear(res);
+	}
+	if (err == -EIO && PQstatus(conn->pg) != CONNECTION_OK)
+		log_error("db: %s failed: %s", sql, PQerrorMessage(conn->pg));
+	return err;
+}
+
+/* A command; *rows gets how many rows it touched when rows is not NULL. */
+static int command(struct db_conn *conn, const char *sql, int64_t *rows)
+{
+	PGresult *res = PQexec(conn->pg, sql);
+	int err = 0;
+
+	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
+		err = db_error(conn, res, sql);
+	else if (rows)
+		*rows = strtoll(PQcmdTuples(res), NULL, 10);
 	PQclear(res);
 	return err;
 }
 
-int db_kb_lock(struct db_conn *conn)
+static int count_fresh(struct db_conn *conn, int64_t *n)
 {
-	PGresult *res = db_exec_once(conn, SQL_KB_LOCK, 0, NULL);
+	PGresult *res = PQexec(conn->pg, "SELECT count(*) FROM kb_se WHERE fresh");
+	int err;
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		err = db_error(conn, res, "kb fresh");
+	else
+		err = db_result_int64(res, 0, n);
+	PQclear(res);
+	return err;
+}
+
+int db_kb_writer_begin(struct db_kb_writer *w, struct db_conn *conn)
+{
+	PGresult *res;
+	char seq[256], *sql;
+	int err;
+
+	memset(w, 0, sizeof(*w));
+	w->conn = conn;
+	w->next_analyze = 1000;
+	/* Temporary tables in memory up to 64 MB; only settable before the
+	 * session's first use of one, so a failure is no error. */
+	res = PQexec(conn->pg, "SET temp_buffers = '64MB'");
+	PQclear(res);
+	res = PQexec(conn->pg, SQL_SEQUENCE);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1 ||
+	    PQgetisnull(res, 0, 0)) {
+		err = db_error(conn, res, "kb sequence");
+		PQclear(res);
+		return err ? err : -EIO;
+	}
+	snprintf(seq, sizeof(seq), "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	sql = malloc(sizeof(SQL_SESSION) + strlen(seq));
+	if (!sql)
+		return -ENOMEM;
+	snprintf(sql, sizeof(SQL_SESSION) + strlen(seq), SQL_SESSION, seq);
+	err = command(conn, sql, NULL);
+	free(sql);
+	if (err)
+		return err;
+	res = PQexec(conn->pg, "SELECT count(*) FROM kb_cand");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		err = db_error(conn, res, "kb candidates");
+	else
+		err = db_result_int64(res, 0, &w->candidates);
+	PQclear(res);
+	return err;
+}
+
+int db_kb_writer_end(struct db_kb_writer *w)
+{
+	int err = 0;
+
+	if (!w->conn)
+		return 0;
+	if (db_conn_lost(w->conn))
+		return -EIO;
+	if (w->written)
+		err = command(w->conn, SQL_KB_ANALYZE, NULL);
+	if (!err)
+		err = command(w->conn, SQL_SESSION_END, NULL);
+	return err;
+}
+
+int db_kb_writer_chunk(struct db_kb_writer *w, struct db_kb_chunk *c, int64_t *written)
+{
+	struct db_conn *conn = w->conn;
+	int64_t n = (int64_t)c->count, dups = 0, fresh = 0;
+	int err;
+
+	*written = 0;
+	if (!c->count)
+		return 0;
+	err = command(conn, "BEGIN; SET LOCAL synchronous_commit = off", NULL);
+	if (!err)
+		err = copy_in(conn, SQL_COPY_E, &c->e);
+	if (!err)
+		err = copy_in(conn, SQL_COPY_N, &c->n);
+	if (!err && c->dup_keys)
+		err = command(conn, SQL_DEDUP, &dups);
+	if (!err && c->lookup_country)
+		err = command(conn, SQL_COUNTRY, NULL);
+	if (!err)
+		err = command(conn, SQL_MATCH_QID, NULL);
+	if (!err && c->local)
+		err = command(conn, SQL_MATCH_LOCAL, NULL);
+	if (!err && w->candidates > 0)
+		err = command(conn, SQL_ADOPT, NULL);
+	if (!err)
+		err = count_fresh(conn, &fresh);
+	n -= dups;
+	if (!err && fresh < n)
+		err = command(conn, SQL_UPDATE, NULL);
+	if (!err && fresh)
+		err = command(conn, SQL_INSERT, NULL);
+	if (!err && fresh)
+		err = command(conn, SQL_LABELS_NEW, NULL);
+	if (!err && fresh)
+		err = command(conn, SQL_ALIASES_NEW, NULL);
+	if (!err && fresh < n)
+		err = command(conn, SQL_LABELS_OLD, NULL);
+	if (!err && fresh < n)
+		err = command(conn, SQL_ALIASES_OLD, NULL);
+	if (!err && w->candidates > 0)
+		err = command(conn, SQL_CAND_ADOPTED, NULL);
+	if (!err && c->local) {
+		err = command(conn, SQL_CAND_LOCAL, NULL);
+		w->candidates++; /* some, at least: counted again when it matters */
+	}
+	if (!err)
+		err = command(conn, "COMMIT", NULL);
+	if (err) {
+		if (!db_conn_lost(conn))
+			db_rollback(conn);
+		db_kb_chunk_reset(c);
+		return err;
+	}
+	db_kb_chunk_reset(c);
+	*written = n;
+	w->written += n;
+	/* Statistics follow a first import as entities grows from empty (after
+	 * the first chunk, then each time the import has written four times
+	 * more): plans stay right for the matching joins. */
+	if (w->written >= w->next_analyze) {
+		w->next_analyze = 4 * w->written;
+		err = command(conn, SQL_KB_ANALYZE_GROWING, NULL);
+	}
+	return err;
+}
+
+/* ---- bulk imports ---- */
+
+int db_kb_bulk_begin(struct db_conn *conn)
+{
+	return command(conn, SQL_BULK_DROP, NULL);
+}
+
+int db_kb_restore(struct db_conn *conn, bool *restored)
+{
+	PGresult *res = PQexec(conn->pg, SQL_MISSING);
+	bool no_trgm, no_fk_aliases, no_fk_labels, unvalidated;
+	int err = 0;
+
+	*restored = false;
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+		err = db_error(conn, res, "kb restore check");
+		PQclear(res);
+		return err;
+	}
+	no_trgm = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	no_fk_aliases = strcmp(PQgetvalue(res, 0, 1), "0") == 0;
+	no_fk_labels = strcmp(PQgetvalue(res, 0, 2), "0") == 0;
+	unvalidated = strcmp(PQgetvalue(res, 0, 3), "0") != 0;
+	PQclear(res);
+	if (no_trgm)
+		err = command(conn, SQL_RESTORE_TRGM, NULL);
+	if (!err && no_fk_aliases)
+		err = command(conn, SQL_RESTORE_FK_ALIASES, NULL);
+	if (!err && no_fk_labels)
+		err = command(conn, SQL_RESTORE_FK_LABELS, NULL);
+	if (!err && (no_fk_aliases || no_fk_labels || unvalidated))
+		err = command(conn, SQL_VALIDATE, NULL);
+	*restored = !err && (no_trgm || no_fk_aliases || no_fk_labels || unvalidated);
+	return err;
+}
+
+int db_kb_alias_count(struct db_conn *conn, int64_t *n)
+{
+	/* The planner's estimate once analysed; a count before. */
+	PGresult *res =
+	        PQexec(conn->pg, "SELECT CASE WHEN reltuples >= 0 THEN reltuples::bigint ELSE"
+	                         " (SELECT count(*) FROM entity_aliases) END FROM pg_class"
+	                         " WHERE oid = 'entity_aliases'::regclass");
 	int err = 0;
 
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
-		err = db_error(conn, res, "kb lock");
+		err = db_error(conn, res, "kb alias count");
+	else
+		err = db_result_int64(res, 0, n);
 	PQclear(res);
 	return err;
+}
+
+/* ---- import bookkeeping ---- */
+
+int db_kb_lock(struct db_conn *conn)
+{
+	return command(conn, SQL_KB_LOCK, NULL);
 }
 
 void db_kb_unlock(struct db_conn *conn)

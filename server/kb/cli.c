@@ -4,9 +4,16 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* Flags without a value. */
+static bool is_kb_switch(const char *arg)
+{
+	return strcmp(arg, "--bulk") == 0 || strcmp(arg, "--no-bulk") == 0;
+}
 
 static bool is_kb_flag(const char *arg, size_t *len)
 {
@@ -41,7 +48,9 @@ int kb_cli_split(int *argc, char **argv, char ***sub)
 	if (!out)
 		return -ENOMEM;
 	for (i = j = kb + 1; i < *argc; i++) {
-		if (is_kb_flag(argv[i], &n)) {
+		if (is_kb_switch(argv[i])) {
+			out[k++] = argv[i];
+		} else if (is_kb_flag(argv[i], &n)) {
 			out[k++] = argv[i];
 			if (argv[i][n] == '\0' && i + 1 < *argc)
 				out[k++] = argv[++i];
@@ -64,12 +73,19 @@ static void usage(void)
 {
 	fprintf(stderr,
 	        "usage: newsd kb import FILE [--min-sitelinks N] [--langs en,fr,...|all]\n"
+	        "                            [--batch N] [--bulk|--no-bulk]\n"
 	        "  FILE: a Wikidata JSON dump (plain, .gz or .bz2) or the default base\n"
 	        "  --min-sitelinks N  keep entities with at least N sitelinks (without\n"
 	        "                     sitelinks: the dump's notability, else its labels); "
 	        "default %d\n"
-	        "  --langs LIST       languages of the names kept; default %s\n",
-	        KB_DEFAULT_MIN_SITELINKS, KB_DEFAULT_LANGS);
+	        "  --langs LIST       languages of the names kept; default %s\n"
+	        "  --batch N          entities per transaction; default %d\n"
+	        "  --bulk             drop the aliases' trigram index and the foreign keys of\n"
+	        "                     the name tables for the import, rebuild them at the end\n"
+	        "                     (default: when the dump brings at least %d names and\n"
+	        "                     half as many as the database has)\n"
+	        "  --no-bulk          never\n",
+	        KB_DEFAULT_MIN_SITELINKS, KB_DEFAULT_LANGS, KB_DEFAULT_CHUNK, KB_BULK_MIN_NAMES);
 }
 
 static int parse_int(const char *s, long min, long max, long *out)
@@ -85,10 +101,21 @@ static int parse_int(const char *s, long min, long max, long *out)
 	return 0;
 }
 
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
 int kb_cli(struct db_pool *pool, int argc, char **argv)
 {
 	struct kb_import_opts o = {.filter.min_notability = KB_DEFAULT_MIN_SITELINKS,
-	                           .progress = stdout};
+	                           .progress = stdout,
+	                           .bulk = KB_BULK_AUTO,
+	                           .stop = &interrupted};
+	struct sigaction sa = {.sa_handler = on_signal, .sa_flags = (int)SA_RESETHAND};
 	struct kb_stats st;
 	const char *file = NULL, *langs_spec = KB_DEFAULT_LANGS, *arg, *val;
 	char **langs = NULL;
@@ -102,7 +129,9 @@ int kb_cli(struct db_pool *pool, int argc, char **argv)
 	}
 	for (i = 1; i < argc; i++) {
 		arg = argv[i];
-		if (is_kb_flag(arg, &n)) {
+		if (is_kb_switch(arg)) {
+			o.bulk = strcmp(arg, "--bulk") == 0 ? KB_BULK_YES : KB_BULK_NO;
+		} else if (is_kb_flag(arg, &n)) {
 			val = arg[n] == '=' ? arg + n + 1 : (i + 1 < argc ? argv[++i] : NULL);
 			if (!val) {
 				fprintf(stderr, "newsd: option '%s' needs a value\n", arg);
@@ -138,6 +167,11 @@ int kb_cli(struct db_pool *pool, int argc, char **argv)
 		return 2;
 	}
 	o.filter.langs = (const char *const *)langs;
+	/* Ctrl-C or a TERM stops the import cleanly (a bulk import's index and
+	 * foreign keys rebuilt); a second one kills. */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	err = kb_import_file(pool, file, &o, &st);
 	kb_langs_free(langs);
 	if (err) {

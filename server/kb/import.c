@@ -1,7 +1,9 @@
-/* Streaming import of a Wikidata-format dump: raw bytes (hashed as read) ->
- * gzip or bzip2 decompression -> lines -> kb_parse_line -> batches of
- * entities written by db_kb_batch_flush, one statement (one transaction)
- * each. Memory holds one read chunk, the longest line so far and one batch. */
+/* Streaming import of a Wikidata-format dump. A reader thread: raw bytes
+ * (hashed as read) -> gzip or bzip2 decompression -> lines -> kb_parse_line
+ * -> normalised names -> chunks of COPY rows; the calling thread writes each
+ * chunk (db_kb_writer_chunk: COPY into staging tables, set-wise merges, one
+ * transaction) while the reader fills the next. Memory holds one read
+ * chunk, the longest line so far and three chunks of entities. */
 #include "db.h"
 #include "kb.h"
 #include "log.h"
@@ -11,8 +13,10 @@
 #include <bzlib.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <zlib.h>
 
@@ -307,14 +311,15 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Add e to the batch with its normalised names. */
-static int batch_entity(struct db_kb_batch *b, struct country_map *cm, const struct kb_entity *e)
+/* Add e to the chunk with its normalised names, each (norm, lang) once
+ * (labels come first and so win). 1: nothing to find it by. */
+static int chunk_entity(struct db_kb_chunk *c, struct country_map *cm, const struct kb_entity *e)
 {
 	static const char COUNTRY_PREFIX[] = "newsd:country:";
 	struct db_kb_name *names = calloc(e->n_names ? e->n_names : 1, sizeof(*names));
 	struct db_kb_entity de = {0};
 	char *norm = NULL, cc[3] = {0};
-	size_t i, k = 0;
+	size_t i, j, k = 0;
 	int err = 0;
 
 	if (!names)
@@ -323,6 +328,14 @@ static int batch_entity(struct db_kb_batch *b, struct country_map *cm, const str
 		char *nn = text_normalize_key(e->names[i].value);
 
 		if (!nn || !*nn) {
+			free(nn);
+			continue;
+		}
+		for (j = 0; j < k; j++)
+			if (strcmp(names[j].norm, nn) == 0 &&
+			    strcmp(names[j].lang, e->names[i].lang) == 0)
+				break;
+		if (j < k) {
 			free(nn);
 			continue;
 		}
@@ -362,7 +375,7 @@ static int batch_entity(struct db_kb_batch *b, struct country_map *cm, const str
 	de.notability = e->notability;
 	de.names = names;
 	de.n_names = k;
-	err = db_kb_batch_add(b, &de);
+	err = db_kb_chunk_add(c, &de);
 out:
 	for (i = 0; i < k; i++)
 		free((char *)names[i].norm);
@@ -371,54 +384,103 @@ out:
 	return err;
 }
 
-/* Statistics are refreshed when the import has written 1,000, 4,000,
- * 16,000... entities: plans stay right as the tables grow from empty. */
-static int flush(struct db_pool *pool, struct db_kb_batch *b, struct kb_stats *st,
-                 int64_t *next_analyze)
-{
-	struct db_conn *conn;
-	int64_t n = 0;
+/* ---- the reader thread and the chunks it hands over ----
+ * NCHUNK chunks circulate: one being filled by the reader, one waiting,
+ * one being written: memory stays at three chunks whatever the dump. */
+#define NCHUNK 3
+#define CHUNK_BYTES (16u * 1024 * 1024) /* a chunk's COPY text, at most about */
+
+struct full_chunk {
+	struct db_kb_chunk *c;
+	int64_t lines, raw_bytes; /* where the reader was when it finished it */
+};
+
+struct pipeline {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct db_kb_chunk *free[NCHUNK];
+	size_t n_free;
+	struct full_chunk full[NCHUNK];
+	size_t head, n_full;
+	bool done; /* the reader has finished: err says how */
+	bool stop; /* the writer failed: the reader quits */
 	int err;
+	/* The reader's own. */
+	struct reader *r;
+	const struct kb_import_opts *o;
+	struct kb_stats st; /* lines, skipped, malformed */
+};
 
-	if (!db_kb_batch_count(b))
-		return 0;
-	conn = db_pool_acquire(pool);
-	if (!conn)
-		return -EIO;
-	err = db_kb_batch_flush(conn, b, &n);
-	st->entities += n;
-	if (!err && st->entities >= *next_analyze) {
-		*next_analyze *= 4;
-		err = db_kb_analyze(conn);
+static bool stopped(const struct kb_import_opts *o)
+{
+	return o->stop && *o->stop;
+}
+
+/* The reader: a free chunk to fill, or NULL when the writer stopped. */
+static struct db_kb_chunk *take_free(struct pipeline *p)
+{
+	struct db_kb_chunk *c = NULL;
+
+	pthread_mutex_lock(&p->mu);
+	while (!p->stop && !p->n_free)
+		pthread_cond_wait(&p->cv, &p->mu);
+	if (!p->stop)
+		c = p->free[--p->n_free];
+	pthread_mutex_unlock(&p->mu);
+	return c;
+}
+
+static void give_full(struct pipeline *p, struct db_kb_chunk *c)
+{
+	pthread_mutex_lock(&p->mu);
+	p->full[(p->head + p->n_full) % NCHUNK] =
+	        (struct full_chunk){c, p->st.lines, p->r->raw_bytes};
+	p->n_full++;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void give_free(struct pipeline *p, struct db_kb_chunk *c)
+{
+	pthread_mutex_lock(&p->mu);
+	p->free[p->n_free++] = c;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* The writer: the next full chunk; false when there is none left. */
+static bool take_full(struct pipeline *p, struct full_chunk *out)
+{
+	bool got = false;
+
+	pthread_mutex_lock(&p->mu);
+	while (!p->n_full && !p->done)
+		pthread_cond_wait(&p->cv, &p->mu);
+	if (p->n_full) {
+		*out = p->full[p->head];
+		p->head = (p->head + 1) % NCHUNK;
+		p->n_full--;
+		got = true;
 	}
-	db_pool_release(pool, conn);
-	return err;
+	pthread_mutex_unlock(&p->mu);
+	return got;
 }
 
-static const char *base_name(const char *path)
+static void *read_chunks(void *arg)
 {
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
-}
-
-static int import_stream(struct db_pool *pool, struct reader *r, const struct kb_import_opts *o,
-                         struct kb_stats *st)
-{
-	struct db_kb_batch *b = db_kb_batch_new();
+	struct pipeline *p = arg;
+	const struct kb_import_opts *o = p->o;
+	struct kb_stats *st = &p->st;
 	struct country_map cm = {0};
+	struct db_kb_chunk *c = take_free(p);
 	struct kb_entity e;
-	size_t batch = o->batch ? o->batch : 1000, n = 0;
+	size_t batch = o->batch ? o->batch : KB_DEFAULT_CHUNK, n = 0;
 	const char *line = NULL;
-	double t0 = now_s(), last = t0, t;
-	int64_t next_analyze = 1000;
 	bool too_long;
 	int err = 0, rc;
 
-	if (!b)
-		return -ENOMEM;
-	while (!err) {
-		rc = reader_line(r, &line, &n, &too_long);
+	while (c && !err) {
+		rc = reader_line(p->r, &line, &n, &too_long);
 		if (rc == 1)
 			break;
 		if (rc < 0) {
@@ -443,40 +505,198 @@ static int import_stream(struct db_pool *pool, struct reader *r, const struct kb
 			st->skipped++;
 			continue;
 		}
-		rc = batch_entity(b, &cm, &e);
+		rc = chunk_entity(c, &cm, &e);
 		kb_entity_release(&e);
 		if (rc == 1)
 			st->skipped++;
 		else if (rc < 0)
 			err = rc;
-		if (!err && db_kb_batch_count(b) >= batch)
-			err = flush(pool, b, st, &next_analyze);
-		if (o->progress && (st->lines & 1023) == 0 && (t = now_s()) - last >= 2.0) {
+		if (!err &&
+		    (db_kb_chunk_count(c) >= batch || db_kb_chunk_bytes(c) >= CHUNK_BYTES)) {
+			give_full(p, c);
+			c = take_free(p);
+		}
+		if ((st->lines & 1023) == 0 && stopped(o))
+			err = -EINTR;
+	}
+	if (c && !err && db_kb_chunk_count(c))
+		give_full(p, c);
+	else if (c)
+		give_free(p, c);
+	free(cm.ids);
+	free(cm.iso);
+	pthread_mutex_lock(&p->mu);
+	p->done = true;
+	p->err = err;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+struct import_state {
+	struct db_pool *pool;
+	struct db_conn *conn; /* holds the import lock; writes */
+	const struct kb_import_opts *o;
+	struct kb_stats *st;
+	int64_t file_size;
+	bool bulk; /* the index and foreign keys are dropped */
+};
+
+/* AUTO: bulk when the dump should bring at least KB_BULK_MIN_NAMES names
+ * and half as many as entity_aliases already holds: rebuilding the trigram
+ * index costs about a third of maintaining it row by row (plus the foreign
+ * key checks), per name. Estimated from the first chunk. */
+static int bulk_decide(struct import_state *s, const struct full_chunk *f)
+{
+	int64_t existing = 0, expect;
+	int err;
+
+	if (s->o->bulk == KB_BULK_NO)
+		return 0;
+	expect = (int64_t)db_kb_chunk_names(f->c);
+	if (f->raw_bytes > 0 && s->file_size > f->raw_bytes)
+		expect = (int64_t)((double)expect * (double)s->file_size / (double)f->raw_bytes);
+	err = db_kb_alias_count(s->conn, &existing);
+	if (err)
+		return err;
+	if (s->o->bulk == KB_BULK_AUTO && (expect < KB_BULK_MIN_NAMES || 2 * expect < existing))
+		return 0;
+	log_info("kb: bulk import (%s: about %" PRId64 " names for %" PRId64
+	         " aliases already there): the trigram index of entity_aliases and the foreign "
+	         "keys of entity_aliases and entity_labels are dropped now and rebuilt at the "
+	         "end",
+	         s->o->bulk == KB_BULK_YES ? "--bulk" : "auto", expect, existing);
+	/* Set first: a failure halfway is restored too. */
+	s->bulk = true;
+	return db_kb_bulk_begin(s->conn);
+}
+
+static int import_stream(struct import_state *s, struct reader *r)
+{
+	const struct kb_import_opts *o = s->o;
+	struct pipeline p = {.r = r, .o = o};
+	struct db_kb_writer w = {0};
+	struct full_chunk f;
+	pthread_t reader;
+	double t0 = now_s(), last = t0, t;
+	int64_t n;
+	bool first = true;
+	int err = 0, k;
+
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.cv, NULL);
+	for (k = 0; k < NCHUNK; k++) {
+		p.free[k] = db_kb_chunk_new();
+		if (!p.free[k])
+			err = -ENOMEM;
+		p.n_free++;
+	}
+	if (!err)
+		err = db_kb_writer_begin(&w, s->conn);
+	if (!err && pthread_create(&reader, NULL, read_chunks, &p) != 0)
+		err = -EAGAIN;
+	if (err)
+		goto out;
+	while (take_full(&p, &f)) {
+		if (!err && first) {
+			first = false;
+			err = bulk_decide(s, &f);
+		}
+		if (!err && stopped(o))
+			err = -EINTR;
+		if (!err) {
+			err = db_kb_writer_chunk(&w, f.c, &n);
+			s->st->entities += n;
+		}
+		db_kb_chunk_reset(f.c);
+		give_free(&p, f.c);
+		if (err) {
+			pthread_mutex_lock(&p.mu);
+			p.stop = true;
+			pthread_cond_broadcast(&p.cv);
+			pthread_mutex_unlock(&p.mu);
+		}
+		if (!err && o->progress && (t = now_s()) - last >= 2.0) {
 			last = t;
 			fprintf(o->progress,
 			        "kb: %" PRId64 " lines, %" PRId64 " entities, %.1f MB read, %.0f "
 			        "entities/s\n",
-			        st->lines, st->entities, (double)r->raw_bytes / 1e6,
-			        (double)st->entities / (t - t0));
+			        f.lines, s->st->entities, (double)f.raw_bytes / 1e6,
+			        (double)s->st->entities / (t - t0));
 			fflush(o->progress);
 		}
 	}
+	pthread_join(reader, NULL);
+	s->st->lines = p.st.lines;
+	s->st->skipped = p.st.skipped;
+	s->st->malformed = p.st.malformed;
+	s->st->first_malformed_line = p.st.first_malformed_line;
 	if (!err)
-		err = flush(pool, b, st, &next_analyze);
-	db_kb_batch_free(b);
-	free(cm.ids);
-	free(cm.iso);
+		err = p.err;
+out:
+	/* The session's settings and staging tables go, on failure too. */
+	if (!db_conn_lost(s->conn)) {
+		int eerr = db_kb_writer_end(&w);
+
+		if (!err)
+			err = eerr;
+	}
+	for (k = 0; k < (int)p.n_free; k++)
+		db_kb_chunk_free(p.free[k]);
+	pthread_cond_destroy(&p.cv);
+	pthread_mutex_destroy(&p.mu);
 	return err;
+}
+
+/* Put back what a bulk import dropped (or an interrupted one left
+ * dropped), on conn or, when it was lost, on a new connection. */
+static int restore(struct import_state *s, bool after_bulk)
+{
+	struct db_conn *c = s->conn;
+	bool restored = false;
+	double t0 = now_s();
+	int err;
+
+	if (!c || db_conn_lost(c)) {
+		c = db_pool_acquire(s->pool);
+		if (!c)
+			return -EIO;
+	}
+	if (after_bulk)
+		log_info("kb: bulk import: rebuilding the trigram index of entity_aliases and the "
+		         "foreign keys");
+	err = db_kb_restore(c, &restored);
+	if (err)
+		log_error("kb: the trigram index of entity_aliases or the foreign keys of "
+		          "entity_aliases and entity_labels could not be restored: the next import "
+		          "or `newsd migrate` tries again");
+	else if (after_bulk)
+		log_info("kb: bulk import: index and foreign keys rebuilt in %.1f s", now_s() - t0);
+	else if (restored)
+		log_warn("kb: restored the trigram index of entity_aliases and the foreign keys an "
+		         "interrupted bulk import had left dropped (%.1f s)",
+		         now_s() - t0);
+	if (c != s->conn)
+		db_pool_release(s->pool, c);
+	return err;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
 }
 
 int kb_import_file(struct db_pool *pool, const char *path, const struct kb_import_opts *opts,
                    struct kb_stats *stats)
 {
 	struct reader *r = malloc(sizeof(*r));
-	struct db_conn *lock = NULL;
+	struct import_state s = {.pool = pool, .o = opts, .st = stats};
 	const char *name = opts->name ? opts->name : base_name(path);
+	struct stat sb;
 	double t0 = now_s(), dt;
-	int err;
+	int err, rerr;
 
 	memset(stats, 0, sizeof(*stats));
 	if (!r)
@@ -486,18 +706,20 @@ int kb_import_file(struct db_pool *pool, const char *path, const struct kb_impor
 		log_error("kb: cannot read '%s': %s", path, strerror(-err));
 		goto out;
 	}
-	/* One import at a time per database, on a connection of its own. */
-	lock = db_pool_acquire(pool);
-	if (!lock) {
+	if (fstat(fileno(r->f), &sb) == 0)
+		s.file_size = (int64_t)sb.st_size;
+	/* One import at a time per database, on a connection of its own that
+	 * also writes. */
+	s.conn = db_pool_acquire(pool);
+	if (!s.conn) {
 		err = -EIO;
 		goto out;
 	}
-	err = db_kb_lock(lock);
-	if (err) {
-		db_pool_release(pool, lock);
-		lock = NULL;
+	err = db_kb_lock(s.conn);
+	if (!err)
+		err = restore(&s, false);
+	if (err)
 		goto out;
-	}
 	if (opts->only_once) {
 		/* Hash the whole file first: the default base is small. */
 		struct sha256_ctx sha;
@@ -519,24 +741,35 @@ int kb_import_file(struct db_pool *pool, const char *path, const struct kb_impor
 		fclose(f);
 		free(buf);
 		sha256_final_hex(&sha, stats->sha256);
-		err = db_kb_imported(lock, name, stats->sha256, &done);
+		err = db_kb_imported(s.conn, name, stats->sha256, &done);
 		if (err || done) {
 			stats->already = done;
 			goto out;
 		}
 	}
-	err = import_stream(pool, r, opts, stats);
+	err = import_stream(&s, r);
+	if (s.bulk) {
+		/* Whatever happened: never leave the database without them. */
+		rerr = restore(&s, true);
+		if (!err)
+			err = rerr;
+	}
 	if (err == -EILSEQ) {
 		log_error("kb: '%s': corrupt compressed data after %" PRId64 " lines", path,
 		          stats->lines);
 		err = -EIO;
 	} else if (err == -EIO && ferror(r->f)) {
 		log_error("kb: '%s': read error after %" PRId64 " lines", path, stats->lines);
+	} else if (err == -EINTR) {
+		log_error("kb: '%s': interrupted after %" PRId64 " lines, %" PRId64
+		          " entities written (a new import resumes nothing but updates them in "
+		          "place)",
+		          path, stats->lines, stats->entities);
 	}
 	if (err)
 		goto out;
 	sha256_final_hex(&r->sha, stats->sha256);
-	err = db_kb_import_record(lock, name, stats->sha256, stats->entities);
+	err = db_kb_import_record(s.conn, name, stats->sha256, stats->entities);
 	if (err)
 		goto out;
 	dt = now_s() - t0;
@@ -550,9 +783,9 @@ int kb_import_file(struct db_pool *pool, const char *path, const struct kb_impor
 		fprintf(opts->progress, "kb: the first malformed line is line %" PRId64 "\n",
 		        stats->first_malformed_line);
 out:
-	if (lock) {
-		db_kb_unlock(lock);
-		db_pool_release(pool, lock);
+	if (s.conn) {
+		db_kb_unlock(s.conn);
+		db_pool_release(pool, s.conn);
 	}
 	reader_close(r);
 	free(r);

@@ -145,3 +145,53 @@ test('kb import: a malformed line is counted with its number; an unreadable file
 	assert.equal(badr.code, 1);
 	assert.match(badr.err, /corrupt compressed data/);
 });
+
+// What a bulk import drops and must always put back.
+async function bulkObjects() {
+	return sql(`SELECT (to_regclass('entity_aliases_trgm') IS NOT NULL)::int || ' ' || (SELECT string_agg(conname || ':' || convalidated, ',' ORDER BY conname)
+		FROM pg_constraint WHERE contype = 'f' AND conrelid IN ('entity_aliases'::regclass, 'entity_labels'::regclass))`);
+}
+const BULK_OK = '1 entity_aliases_entity_id_fkey:true,entity_labels_entity_id_fkey:true';
+
+test('kb import --bulk rebuilds the trigram index and foreign keys, after a failure too; a later import restores what a killed one left dropped', async () => {
+	assert.equal(await bulkObjects(), BULK_OK);
+	const plain = path.join(FIXTURES, 'small.json');
+	const rows = await fixtureRows();
+	const r = await kbImport(plain, '--bulk', '--batch', '2');
+	assert.equal(r.code, 0, r.err + r.out);
+	assert.match(r.err, /bulk import \(--bulk: .*dropped now and rebuilt at the end/);
+	assert.match(r.err, /index and foreign keys rebuilt/);
+	assert.match(r.out, /: 5 entities from 10 lines/);
+	assert.equal(await bulkObjects(), BULK_OK);
+	assert.equal(await fixtureRows(), rows);
+	// The index serves the search again.
+	const q = await api('GET', '/entities?q=poutine&limit=5');
+	assert.ok(q.json.data.some((e) => e.name === 'Vladimir Putin'));
+
+	// Corrupt data halfway through a bulk import: it fails, and the index and
+	// keys are back.
+	const lines = fs.readFileSync(plain);
+	const bad = path.join(tmp, 'bulk-bad.json.gz');
+	const second = zlib.gzipSync(lines);
+	second.fill(0x55, 20, 60);
+	fs.writeFileSync(bad, Buffer.concat([zlib.gzipSync(lines), second]));
+	const badr = await kbImport(bad, '--bulk', '--batch', '1');
+	assert.equal(badr.code, 1, badr.err + badr.out);
+	assert.match(badr.err, /corrupt compressed data/);
+	assert.match(badr.err, /index and foreign keys rebuilt/);
+	assert.equal(await bulkObjects(), BULK_OK);
+
+	// A bulk import killed before its end leaves them dropped: the next
+	// import (or migrate) puts them back first.
+	await sql('ALTER TABLE entity_aliases DROP CONSTRAINT entity_aliases_entity_id_fkey; DROP INDEX entity_aliases_trgm');
+	const again = await kbImport(plain, '--no-bulk');
+	assert.equal(again.code, 0, again.err + again.out);
+	assert.match(again.err, /restored the trigram index of entity_aliases and the foreign keys/);
+	assert.doesNotMatch(again.err, /bulk import \(/);
+	assert.equal(await bulkObjects(), BULK_OK);
+	await sql('ALTER TABLE entity_labels DROP CONSTRAINT entity_labels_entity_id_fkey');
+	const mig = await runMigrate();
+	assert.equal(mig.code, 0, mig.err);
+	assert.equal(await bulkObjects(), BULK_OK);
+	assert.equal(await fixtureRows(), rows);
+});
