@@ -104,7 +104,7 @@ static const char SQL_LABELS_NEW[] =
 static const char SQL_ALIASES_NEW[] =
         "INSERT INTO entity_aliases (norm, entity_id, lang, name)"
         " SELECT n.norm, s.id, n.lang, n.name FROM kb_sn n JOIN kb_se s USING (ord)"
-        " WHERE s.fresh ORDER BY n.norm";
+        " WHERE s.fresh";
 /* Existing entities: labels replaced per language, aliases added, rows
  * that are already there as they are left untouched. */
 static const char SQL_LABELS_OLD[] =
