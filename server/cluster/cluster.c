@@ -22,6 +22,7 @@
 #define DAY_VOTES 8       /* distinct happening days an event tallies */
 #define CORE_MAX 6        /* an event's core participants, for stories */
 #define CORE_SHARE 0.3    /* ...mentioned by at least this share of its articles */
+#define IDF_MEMO 4096     /* idf memoised for document frequencies below this */
 
 struct cterm {
 	uint32_t id;
@@ -73,6 +74,11 @@ struct cluster {
 	/* Scratch of the event view. */
 	struct cluster_term *view_terms;
 	struct cluster_entity *view_ents;
+	/* idf by document frequency, valid while n_docs + 1 == its stamp: one
+	 * log per distinct frequency per article instead of one per term per
+	 * candidate event (the same value, computed by the same expression). */
+	double idf_memo[IDF_MEMO];
+	uint64_t idf_stamp[IDF_MEMO];
 };
 
 void cluster_params_default(struct cluster_params *p)
@@ -195,9 +201,18 @@ void cluster_df_foreach(const struct cluster *c, void (*fn)(uint32_t term, uint3
 
 /* Smoothed inverse document frequency: a term in every document still
  * weighs a little, an unseen one the most. */
-static double idf(const struct cluster *c, uint32_t term)
+static double idf(const struct cluster *cc, uint32_t term)
 {
-	return log(1.0 + (double)(c->n_docs + 1) / (double)(cluster_df(c, term) + 1));
+	struct cluster *c = (struct cluster *)cc; /* the memo is a cache */
+	uint32_t df = cluster_df(c, term);
+
+	if (df >= IDF_MEMO)
+		return log(1.0 + (double)(c->n_docs + 1) / (double)(df + 1));
+	if (c->idf_stamp[df] != c->n_docs + 1) {
+		c->idf_memo[df] = log(1.0 + (double)(c->n_docs + 1) / (double)(df + 1));
+		c->idf_stamp[df] = c->n_docs + 1;
+	}
+	return c->idf_memo[df];
 }
 
 static double tfw(double tf)
@@ -576,18 +591,15 @@ int cluster_add(struct cluster *c, int64_t event, const struct cluster_input *a,
 
 /* ---- scoring ---- */
 
-/* TF-IDF cosine between an article and an event centroid. */
+/* TF-IDF cosine between an article and an event centroid. The article's
+ * side is computed once per choice: aw[i] = tfw(tf) * idf of its term i,
+ * na the sum of their squares. */
 static double cosine_article(const struct cluster *c, const struct cluster_input *a,
-                             const struct event *e)
+                             const double *aw, double na, const struct event *e)
 {
-	double dot = 0, na = 0, ne = 0;
+	double dot = 0, ne = 0;
 	size_t i = 0, j = 0;
 
-	for (i = 0; i < a->n_terms; i++) {
-		double w = tfw(a->terms[i].tf) * idf(c, a->terms[i].id);
-
-		na += w * w;
-	}
 	for (j = 0; j < e->n_terms; j++) {
 		double w = e->terms[j].sum * idf(c, e->terms[j].id);
 
@@ -599,9 +611,7 @@ static double cosine_article(const struct cluster *c, const struct cluster_input
 		} else if (e->terms[j].id < a->terms[i].id) {
 			j++;
 		} else {
-			double w = idf(c, a->terms[i].id);
-
-			dot += tfw(a->terms[i].tf) * w * e->terms[j].sum * w;
+			dot += aw[i] * e->terms[j].sum * idf(c, a->terms[i].id);
 			i++;
 			j++;
 		}
@@ -654,15 +664,15 @@ static double date_factor(const struct cluster *c, int32_t a, int32_t b)
 	return 1.0 - (double)(d - 2) / (c->p.window_days - 1);
 }
 
-static void score(const struct cluster *c, const struct cluster_input *a, const struct event *e,
-                  struct cluster_choice *s)
+static void score(const struct cluster *c, const struct cluster_input *a, const double *aw,
+                  double na, const struct event *e, double dfactor, struct cluster_choice *s)
 {
 	double wt = c->p.w_terms, we = c->p.w_entities;
 
 	s->event = e->id;
-	s->cos = cosine_article(c, a, e);
+	s->cos = cosine_article(c, a, aw, na, e);
 	s->support = support(a, e);
-	s->date_factor = date_factor(c, a->day, event_day(e));
+	s->date_factor = dfactor;
 	/* Without entities on either side, the terms decide alone. */
 	if (!a->n_entities || !e->n_ents)
 		s->score = s->cos * s->date_factor;
@@ -729,15 +739,27 @@ int cluster_choose(struct cluster *c, const struct cluster_input *a, struct clus
 {
 	uint32_t *slots;
 	size_t n = candidates(c, a, &slots), i;
+	double *aw = malloc((a->n_terms ? a->n_terms : 1) * sizeof(*aw)), na = 0;
 
 	*out = (struct cluster_choice){0};
+	if (!aw) {
+		free(slots);
+		return -ENOMEM;
+	}
+	for (i = 0; i < a->n_terms; i++) {
+		aw[i] = tfw(a->terms[i].tf) * idf(c, a->terms[i].id);
+		na += aw[i] * aw[i];
+	}
 	for (i = 0; i < n; i++) {
 		const struct event *e = &c->ev[slots[i]];
 		struct cluster_choice s = {0};
+		/* Outside the date window first: such an event is never a
+		 * candidate, so it is not scored. */
+		double dfactor = date_factor(c, a->day, event_day(e));
 
-		score(c, a, e, &s);
-		if (s.date_factor <= 0)
+		if (dfactor <= 0)
 			continue;
+		score(c, a, aw, na, e, dfactor, &s);
 		out->candidates++;
 		if (s.score >= c->p.threshold &&
 		    (s.score > out->score || (s.score == out->score && s.event < out->event))) {
@@ -747,6 +769,7 @@ int cluster_choose(struct cluster *c, const struct cluster_input *a, struct clus
 			out->candidates = seen;
 		}
 	}
+	free(aw);
 	free(slots);
 	return 0;
 }
