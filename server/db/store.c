@@ -19,6 +19,10 @@
 static const struct db_stmt STMT_LOCK = {"store_lock",
                                          "SELECT pg_advisory_xact_lock($1::int, hashtext($2))", 2};
 enum { LOCK_ARTICLE = 1, LOCK_ENTITY = 2 };
+static const struct db_stmt STMT_LOCKS = {
+        "store_locks",
+        "SELECT count(pg_advisory_xact_lock($1::int, hashtext(k))) FROM unnest($2::text[]) AS k",
+        2};
 
 static const struct db_stmt STMT_BY_URL = {"article_by_url",
                                            "SELECT id FROM articles WHERE url = $1", 1};
@@ -384,15 +388,19 @@ static int lookup(struct db_conn *c, const char *lang, const char **forms, size_
                   PGresult **res, struct cand **cands, size_t *n_cands)
 {
 	char *arr = NULL;
-	size_t i;
 	int err = 0, r;
 
 	*cands = NULL;
 	*n_cands = 0;
-	for (i = 0; i < n_forms && !err; i++)
-		err = lock_key(c, LOCK_ENTITY, forms[i]);
-	if (!err)
-		err = text_array(forms, n_forms, &arr);
+	err = text_array(forms, n_forms, &arr);
+	if (!err) {
+		char cbuf[24];
+		const char *p[2] = {db_i64(cbuf, LOCK_ENTITY), arr};
+
+		/* One round trip for every form's lock, taken in the array's
+		 * (sorted) order as the function scan yields it. */
+		err = db_run(c, &STMT_LOCKS, p, PGRES_TUPLES_OK, NULL);
+	}
 	if (!err) {
 		const char *p[2] = {arr, lang};
 
