@@ -694,7 +694,7 @@ static void filler(struct article *a, struct sb *b, const struct happening *e, s
 		if (u < 0.445) {
 			put_name(a, b, e->ents[below(r, e->n_ents)]);
 			cap = true;
-		} else if (u < 0.455) {
+		} else if (u < 0.4475) {
 			/* an incidental name */
 			int x = unif(r) < 0.5 ? draw_place(r) : draw_person(r);
 

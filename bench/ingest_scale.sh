@@ -20,6 +20,10 @@
 # an event). RSS is sampled every 0.2 s. pg_stat_statements gives the top
 # statements per size (bench/results/ingest-statements-SIZE.txt).
 #
+# PostgreSQL runs with NEWSD_PG_FAST (no fsync), shared_buffers = 1GB (a
+# 1M-article database's hot indexes do not fit PostgreSQL's default 128MB)
+# and pg_stat_statements.
+#
 # Knobs: BENCH_SIZES ("10000 100000 1000000"), BENCH_FRESH (5000),
 # BENCH_BATCH (500), BENCH_SEED (42), BENCH_KEEP=1 keeps the last database
 # and PostgreSQL running for profiling (prints its URL), BENCH_TIMEOUT
@@ -86,7 +90,8 @@ BASE_URL=$(NEWSD_PG_FAST=1 "$ROOT/scripts/pg.sh" start "$PGDIR" "$PGPORT")
 ADMIN_URL=${BASE_URL/\/newsd\?/\/postgres?}
 q() { PGOPTIONS='-c client_min_messages=warning' "$PGBIN/psql" -X -q -t -A -v ON_ERROR_STOP=1 -d "$1" "${@:2}"; }
 q "$ADMIN_URL" -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'" \
-	-c "ALTER SYSTEM SET maintenance_work_mem = '512MB'" -c "ALTER SYSTEM SET max_wal_size = '4GB'"
+	-c "ALTER SYSTEM SET maintenance_work_mem = '512MB'" -c "ALTER SYSTEM SET max_wal_size = '4GB'" \
+	-c "ALTER SYSTEM SET shared_buffers = '1GB'"
 "$ROOT/scripts/pg.sh" stop "$PGDIR"
 NEWSD_PG_FAST=1 "$ROOT/scripts/pg.sh" start "$PGDIR" "$PGPORT" >/dev/null
 
@@ -103,6 +108,7 @@ TEXT_RATE=$(awk '/^text pipeline/ { getline; print $1; exit }' "$TMP/text_bench.
 say "text pipeline alone: $TEXT_RATE articles/s on one core"
 
 # ---------------------------------------------------------------- preload
+TABLES="articles mentions article_minhash_bands events event_entities entities entity_aliases"
 preload() { # url n
 	local url=$1 n=$2 dir=$TMP/copy
 	rm -rf "$dir" && mkdir -p "$dir" && chmod 755 "$dir"
@@ -132,9 +138,6 @@ INSERT INTO entity_labels (entity_id, lang, name)
 EOF
 	local t0
 	t0=$(now)
-	"$GEN_NEWS" preload "$n" "$SEED" "$dir/map.tsv" "$dir" 2>>"$TMP/gen.log"
-	say "  generated in $(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }') s ($(du -sm "$dir" | cut -f1) MB of COPY text)"
-	t0=$(now)
 	q "$url" <<'EOF'
 CREATE TABLE bench_idx AS SELECT indexname, indexdef FROM pg_indexes i WHERE schemaname = 'public'
 	AND tablename IN ('articles', 'mentions', 'article_minhash_bands', 'events', 'event_entities',
@@ -147,26 +150,40 @@ INSERT INTO sources (id, name) SELECT row_number() OVER (), s FROM unnest(ARRAY[
 	'Reuters', 'Süddeutsche Zeitung', 'Die Zeit', 'Der Spiegel', 'FAZ', 'Tagesschau', 'El País',
 	'El Mundo', 'ABC', 'La Vanguardia', 'EFE']) AS s ON CONFLICT DO NOTHING;
 EOF
-	# The big tables load in parallel (no foreign-key triggers: the rows are
-	# consistent by construction).
+	local t p pids=()
+	for t in $TABLES; do
+		q "$url" -c "ALTER TABLE $t SET (autovacuum_enabled = false)"
+	done
+	# The generator writes every table at once into FIFOs, each read by its
+	# own COPY (no foreign-key triggers: the rows are consistent by
+	# construction), so generating and loading overlap.
 	local cols_a="id, url, content_hash, simhash, minhash, source_id, title, body, lang, lang_confidence, ts_config, published_at, published_at_origin, published_at_precision, ingested_at, word_count, duplicate_of, event_id, raw, terms, event_kind, event_kind_score, happened_on, happened_precision, happened_origin, clustered_at, canonical_url, author"
 	local cols_e="id, title, kind, event_date, event_date_precision, location_id, article_count, first_published, last_published, centroid, source_count, lang_count, titles, kind_article_id, date_origin, date_article_id, location_article_id, derived_count, story_id"
+	for t in articles mentions bands events event_entities stories noise noise_aliases; do
+		mkfifo "$dir/$t.copy"
+	done
 	copy() { q "$url" -c "SET session_replication_role = replica" -c "\\copy $1 FROM '$dir/$2.copy'"; }
-	copy "stories (id, title)" stories
-	copy "events ($cols_e)" events
+	copy "stories (id, title)" stories &
+	pids+=($!)
+	copy "events ($cols_e)" events &
+	pids+=($!)
 	copy "entities (id, kind, name, norm_name, origin, mention_count, article_count)" noise &
-	local p1=$!
-	copy "articles ($cols_a)" articles
-	wait $p1
+	pids+=($!)
 	copy "entity_aliases (norm, entity_id, lang, name)" noise_aliases &
-	p1=$!
-	copy "mentions (article_id, entity_id, count, first_offset, surface, spans)" mentions
-	wait $p1
+	pids+=($!)
+	copy "articles ($cols_a)" articles &
+	pids+=($!)
+	copy "mentions (article_id, entity_id, count, first_offset, surface, spans)" mentions &
+	pids+=($!)
 	copy "article_minhash_bands (band, key, article_id)" bands &
-	p1=$!
-	copy "event_entities (event_id, entity_id, weight, articles)" event_entities
-	wait $p1
-	say "  copied in $(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }') s"
+	pids+=($!)
+	copy "event_entities (event_id, entity_id, weight, articles)" event_entities &
+	pids+=($!)
+	"$GEN_NEWS" preload "$n" "$SEED" "$dir/map.tsv" "$dir" 2>>"$TMP/gen.log" || die "gen_news preload failed"
+	for p in "${pids[@]}"; do
+		wait "$p" || die "a COPY of the preload failed"
+	done
+	say "  generated and copied in $(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }') s"
 	t0=$(now)
 	q "$url" <<EOF
 CREATE TEMP TABLE ss (id bigint, n int, f date, l date);
@@ -190,6 +207,9 @@ SELECT setval('sources_id_seq', (SELECT max(id) FROM sources));
 DROP TABLE bench_pool, bench_map, bench_idx;
 EOF
 	q "$url" -c "VACUUM ANALYZE" >/dev/null
+	for t in $TABLES; do
+		q "$url" -c "ALTER TABLE $t RESET (autovacuum_enabled)"
+	done
 	say "  indexes, counts, VACUUM ANALYZE in $(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }') s"
 	rm -rf "$dir"
 }
@@ -252,22 +272,20 @@ measure() { # n
 		[[ -n $job ]] || die "POST /jobs gave no job id"
 		jobs+=("$job")
 	done
-	local pending=("${jobs[@]}") left done_n=0 failed=0 s
-	while ((${#pending[@]})); do
+	# Jobs finish in order (items are claimed oldest first): poll the oldest
+	# pending one only, so that polling costs PostgreSQL little.
+	local done_n=0 failed=0 s k=0
+	while ((k < ${#jobs[@]})); do
 		kill -0 "$NEWSD_PID" 2>/dev/null || die "newsd died ($TMP/newsd-$n.log)"
 		(($(awk -v a="$t0" -v b="$(now)" 'BEGIN { print (b - a > '"$TIMEOUT"') }'))) && die "jobs not done after $TIMEOUT s"
-		left=()
-		for job in "${pending[@]}"; do
-			s=$(curl -fsS -m 10 "$base/jobs/$job" 2>/dev/null || echo '')
-			if [[ $s =~ \"status\"\ *:\ *\"(done|cancelled)\" ]]; then
-				[[ $s =~ \"done\"\ *:\ *([0-9]+) ]] && done_n=$((done_n + BASH_REMATCH[1]))
-				[[ $s =~ \"failed\"\ *:\ *([0-9]+) ]] && failed=$((failed + BASH_REMATCH[1]))
-			else
-				left+=("$job")
-			fi
-		done
-		pending=("${left[@]}")
-		((${#pending[@]})) && sleep 0.1
+		s=$(curl -fsS -m 10 "$base/jobs/${jobs[k]}" 2>/dev/null || echo '')
+		if [[ $s =~ \"status\"\ *:\ *\"(done|cancelled)\" ]]; then
+			[[ $s =~ \"done\"\ *:\ *([0-9]+) ]] && done_n=$((done_n + BASH_REMATCH[1]))
+			[[ $s =~ \"failed\"\ *:\ *([0-9]+) ]] && failed=$((failed + BASH_REMATCH[1]))
+			k=$((k + 1))
+		else
+			sleep 0.1
+		fi
 	done
 	local secs
 	secs=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }')
