@@ -76,13 +76,16 @@ static const char SQL_ADOPT[] =
         " a AS (SELECT DISTINCT ON (id) key, id FROM a0 ORDER BY id, notab DESC, key)"
         " UPDATE kb_se s SET id = a.id, fresh = false FROM a WHERE s.key = a.key";
 /* Matched rows are written only when something changed (u keeps the
- * description, country and coordinates a dump does not give). */
+ * description, country and coordinates a dump does not give). Notability
+ * only grows: bases count it on different scales (sitelinks, labels, the
+ * default base's ranks), and a dump without sitelinks must not make France
+ * less notable than a historical kingdom of the same name. */
 #define E_NEW                                                                                      \
 	"s.kind, s.name, s.norm, COALESCE(s.qid, e.qid),"                                          \
 	" CASE WHEN s.qid IS NOT NULL AND e.external_id LIKE 'newsd:%' THEN e.external_id"         \
 	"  ELSE s.key END,"                                                                        \
 	" COALESCE(s.descr, e.description), COALESCE(s.cc, e.country), COALESCE(s.lat,"            \
-	" e.latitude), COALESCE(s.lon, e.longitude), s.notab, 'kb'"
+	" e.latitude), COALESCE(s.lon, e.longitude), GREATEST(s.notab, e.notability), 'kb'"
 #define E_COLS                                                                                     \
 	"kind, name, norm_name, qid, external_id, description, country, latitude, longitude,"      \
 	" notability, origin"

@@ -43,6 +43,8 @@ static const struct kb_class CLASSES[] = {
         {"Q484170", "location", "commune of France"},
         {"Q747074", "location", "comune of Italy"},
         {"Q262166", "location", "municipality of Germany"},
+        {"Q70208", "location", "municipality of Switzerland"},
+        {"Q23058", "location", "canton of Switzerland"},
         {"Q1093829", "location", "city of the United States"},
         {"Q702492", "location", "urban area"},
         {"Q5107", "location", "continent"},

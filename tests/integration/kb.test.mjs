@@ -67,6 +67,7 @@ test('the default knowledge base is loaded by migrate, once', async () => {
 
 test('kb import of a Wikidata-format dump: plain, then gzip and bzip2 idempotently', async () => {
 	const plain = path.join(FIXTURES, 'small.json');
+	const putinBefore = Number(await sql("SELECT notability FROM entities WHERE qid = 'Q7747'"));
 	const r = await kbImport(plain);
 	assert.equal(r.code, 0, r.err + r.out);
 	assert.match(r.out, /imported 'small\.json': 5 entities from 10 lines \(5 skipped, 0 malformed\)/);
@@ -80,7 +81,8 @@ test('kb import of a Wikidata-format dump: plain, then gzip and bzip2 idempotent
 		'Q649|newsd:geonames:524901|location|Moscow|RU',
 		'|newsd:organization:agence-test|organization|Agence Test|FR',
 	]);
-	assert.equal(await sql("SELECT notability FROM entities WHERE qid = 'Q7747'"), '6');
+	// The dump's 6 sitelinks do not lower what the default base gave.
+	assert.equal(Number(await sql("SELECT notability FROM entities WHERE qid = 'Q7747'")), Math.max(6, putinBefore));
 	assert.equal(await sql("SELECT l.name FROM entity_labels l JOIN entities e ON e.id = l.entity_id WHERE e.qid = 'Q649' AND l.lang = 'fr'"), 'Moscou');
 	assert.equal(await sql("SELECT count(*) FROM entities WHERE name = 'Moscow' AND country = 'RU'"), '1');
 	// The language (not a kept class) and the one-sitelink village are not there.
@@ -194,4 +196,21 @@ test('kb import --bulk rebuilds the trigram index and foreign keys, after a fail
 	assert.equal(mig.code, 0, mig.err);
 	assert.equal(await bulkObjects(), BULK_OK);
 	assert.equal(await fixtureRows(), rows);
+});
+
+test('a dump never lowers a notability the default base gave (its scale may be another)', async () => {
+	const before = Number(await sql("SELECT notability FROM entities WHERE qid = 'Q142'"));
+	assert.ok(before > 50, `France is notable in the default base (${before})`);
+	const file = path.join(tmp, 'france-low.json');
+	const item = {
+		id: 'Q142', type: 'item',
+		labels: { en: { language: 'en', value: 'France' }, fr: { language: 'fr', value: 'France' } },
+		aliases: {}, descriptions: {},
+		claims: { P31: [{ mainsnak: { snaktype: 'value', property: 'P31', datavalue: { type: 'wikibase-entityid', value: { 'entity-type': 'item', id: 'Q6256' } } } }] },
+		sitelinks: {},
+	};
+	fs.writeFileSync(file, `[\n${JSON.stringify(item)}\n]\n`);
+	const r = await kbImport('--min-sitelinks', '0', file);
+	assert.equal(r.code, 0, r.err);
+	assert.equal(Number(await sql("SELECT notability FROM entities WHERE qid = 'Q142'")), before);
 });
