@@ -148,7 +148,7 @@ bench: deps
 	@$(MAKE) --no-print-directory bench-ingest
 
 # Ingestion at scale (bench/ingest_scale.sh): 10k, 100k and 1M articles
-# preloaded, about 20 minutes; BENCH_SIZES="10000 100000" for less.
+# preloaded, about 6 minutes; BENCH_SIZES="10000 100000" for less.
 .PHONY: bench-ingest
 bench-ingest: deps
 	@$(MAKE) --no-print-directory build $(BUILD)/bench/text_bench $(BUILD)/bench/gen_news
