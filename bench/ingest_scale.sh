@@ -185,7 +185,7 @@ EOF
 	done
 	say "  generated and copied in $(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }') s"
 	t0=$(now)
-	q "$url" <<EOF
+	q "$url" >/dev/null <<EOF
 CREATE TEMP TABLE ss (id bigint, n int, f date, l date);
 \copy ss FROM '$dir/story_stats.copy'
 UPDATE stories s SET event_count = ss.n, first_date = ss.f, last_date = ss.l FROM ss WHERE s.id = ss.id;
@@ -328,19 +328,19 @@ first=${SIZES%% *}
 		"$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
 	printf 'each size: %s fresh articles (about 4 KB, fr/en/de/es) as POST /jobs batches of %s, default newsd configuration\n' "$FRESH" "$BATCH"
 	printf 'text pipeline alone (bench/text_bench, same generator, one core): %s articles/s\n\n' "$TEXT_RATE"
-	printf '%-10s | %-9s | %-11s | %-12s | %-12s | %-12s | %-11s | %s\n' stored 'preload s' 'articles/s' "vs $first" 'vs text 1c' 'store ms/art' 'peak RSS MB' 'new events'
-	printf '%.0s-' {1..110}
+	printf '%-10s | %-9s | %-11s | %-12s | %-12s | %-12s | %-12s | %-11s | %s\n' stored 'preload s' 'articles/s' "vs $first" 'vs text 1c' 'text ms/art' 'store ms/art' 'peak RSS MB' 'new events'
+	printf '%.0s-' {1..125}
 	echo
 	for n in $SIZES; do
 		awk -v n="$n" -v l="${LOAD_S[$n]}" -v r="${RATE[$n]}" -v r0="${RATE[$first]}" -v t="$TEXT_RATE" \
-			-v s="${STORE_MS[$n]}" -v m="${RSS[$n]}" -v e="${NEV[$n]}" 'BEGIN {
-			printf "%-10s | %-9s | %-11s | %-12s | %-12s | %-12s | %-11s | %s\n", n, l, r,
-				(r0 > 0 ? sprintf("%.2f", r / r0) : "-"), (t > 0 ? sprintf("%.2f", r / t) : "-"), s, m, e }'
+			-v x="${TEXT_MS[$n]}" -v s="${STORE_MS[$n]}" -v m="${RSS[$n]}" -v e="${NEV[$n]}" 'BEGIN {
+			printf "%-10s | %-9s | %-11s | %-12s | %-12s | %-12s | %-12s | %-11s | %s\n", n, l, r,
+				(r0 > 0 ? sprintf("%.2f", r / r0) : "-"), (t > 0 ? sprintf("%.2f", r / t) : "-"), x, s, m, e }'
 	done
 	echo
 	echo 'articles/s: job items done / seconds from the first POST until every job is done (stored and placed).'
 	echo 'vs text 1c: the whole pipeline against the text pipeline alone on one core (same articles).'
-	echo 'store ms/art: the storing transaction per article (/metrics newsd_pipeline_stage_seconds, stage "store").'
+	echo 'text ms/art, store ms/art: per article, the text stage and the storing transaction (/metrics newsd_pipeline_stage_seconds).'
 	echo 'Targets (issue 5): >= 1,000 articles/s; the largest size within 20% of the smallest; RSS < 300 MB.'
 	echo 'Top statements per size: bench/results/ingest-statements-SIZE.txt'
 } | tee "$RESULTS/ingest-latest.txt"
