@@ -113,10 +113,15 @@ static void drop_state(struct clusterer *k)
 	k->cl = NULL;
 }
 
-/* Lose the connection (and with it the lead): after a database failure. */
+/* Lose the connection and the lead: after a database failure. The lock
+ * belongs to the session, which outlives its return to the pool: unlock it
+ * first, or the pooled connection keeps the lead while this thread, on
+ * another connection, can no longer take it (nor can any other process). */
 static void drop_connection(struct clusterer *k)
 {
 	drop_state(k);
+	if (k->conn && k->leader)
+		db_cluster_resign(k->conn);
 	if (k->conn)
 		db_pool_release(k->pool, k->conn);
 	k->conn = NULL;
@@ -405,12 +410,9 @@ static void *run(void *arg)
 
 	while (!nap(k, ms))
 		ms = step(k);
-	if (k->leader && k->conn) {
+	if (k->leader && k->conn)
 		save_df(k, true);
-		/* The lock belongs to the session, which the pool keeps open. */
-		db_cluster_resign(k->conn);
-	}
-	drop_connection(k);
+	drop_connection(k); /* resigns */
 	return NULL;
 }
 
