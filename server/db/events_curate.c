@@ -103,19 +103,24 @@ static const struct db_stmt STMT_HISTORY = {
         "($1::bigint, $3, $2::bigint, $5::bigint[]), ($2::bigint, $4, $1::bigint, $5::bigint[])",
         5};
 
+/* The generation is bumped first: the clustering leader's commit reads it
+ * FOR SHARE before it touches events and articles, so both take the
+ * cluster_state row before any other. Bumped last, a curation holding
+ * articles and events waited for a leader that waited for them: a deadlock,
+ * one of the two aborted. (Rolled back with the rest on failure.) */
 static int begin_locked(struct db_conn *c)
 {
 	int err = db_command(c, "BEGIN");
 
 	if (!err)
 		err = db_run(c, &STMT_LOCK, NULL, PGRES_TUPLES_OK, NULL);
+	if (!err)
+		err = db_run(c, &STMT_GENERATION, NULL, PGRES_COMMAND_OK, NULL);
 	return err;
 }
 
 static int finish(struct db_conn *c, int err)
 {
-	if (!err)
-		err = db_run(c, &STMT_GENERATION, NULL, PGRES_COMMAND_OK, NULL);
 	if (!err)
 		err = db_command(c, "COMMIT");
 	if (err)

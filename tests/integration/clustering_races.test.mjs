@@ -67,3 +67,44 @@ test('a leader whose batch failed gives up the lead', async () => {
 		{ what: 'the article placed once the failure is gone' });
 	assert.equal(await held(), 1, 'one session holds the lead');
 });
+
+function psqlSession() {
+	const s = currentStack();
+	const p = spawn(path.join(REPO, 'scripts', 'pg.sh'), ['psql', s.dir, String(s.pgPort), '-tA', '-v', 'ON_ERROR_STOP=0'], { stdio: ['pipe', 'pipe', 'pipe'] });
+	let out = '';
+	p.stdout.on('data', (d) => { out += d; });
+	p.stderr.on('data', (d) => { out += d; });
+	const done = new Promise((resolve) => p.on('close', resolve));
+	return { write: (q) => p.stdin.write(q), output: () => out, end: async () => { p.stdin.end(); await done; return out; } };
+}
+
+test('a curation and a leader committing at the same time do not deadlock', async () => {
+	const a = await post({
+		url: 'https://races.example.com/2024/06/03/tennis',
+		published_at: '2024-06-03T08:00:00Z',
+		title: 'Nadal wins his first-round match at Roland Garros',
+		text: 'Rafael Nadal beat his opponent in straight sets at Roland Garros in Paris on Monday.\n\nThe Spaniard will face a qualifier in the second round.',
+	});
+	const b = await post({
+		url: 'https://races.example.com/2024/06/03/rates',
+		published_at: '2024-06-03T09:00:00Z',
+		title: 'The European Central Bank holds its key rates',
+		text: 'The European Central Bank kept its key interest rates unchanged on Monday in Frankfurt, Christine Lagarde said.\n\nInflation in the euro zone slowed to 2.4 percent in May.',
+	});
+	assert.notEqual(a.event_id, b.event_id);
+	// A session in the leader's place: it read the generation FOR SHARE at
+	// the start of its commit and will then update the articles it places.
+	const s = psqlSession();
+	s.write('BEGIN;\nSELECT generation FROM cluster_state WHERE id = 1 FOR SHARE;\n');
+	await waitFor(async () => /^\d+$/m.test(s.output()), { what: 'the generation read' });
+	const merge = api('POST', `/events/${a.event_id}/merge`, { body: { into: b.event_id }, headers: AUTH });
+	await waitFor(async () => Number(await sql("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query NOT LIKE '%pg_stat_activity%'")) > 0,
+		{ what: 'the curation waiting' });
+	await sleep(200);
+	s.write(`UPDATE articles SET clustered_at = clustered_at WHERE id = ${a.id};\nCOMMIT;\n`);
+	const out = await s.end();
+	const r = await merge;
+	assert.doesNotMatch(out, /ERROR/, `the leader's transaction: ${out}`);
+	assert.equal(r.status, 200, JSON.stringify(r.json));
+	assert.equal((await api('GET', `/articles/${a.id}`)).json.event_id, b.event_id);
+});
