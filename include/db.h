@@ -398,6 +398,9 @@ int db_cluster_pending(struct db_conn *c, int limit, struct db_pending **out, si
  * happening day in [from_day, to_day]: candidates for a late article. */
 int db_cluster_load_near(struct db_conn *c, struct cluster *cl, const int64_t *entities, size_t n,
                          int32_t from_day, int32_t to_day, int limit);
+/* Load stored event id into cl (when not in it) from its aggregate; it stays
+ * absent when merged or its centroid awaits a rebuild. */
+int db_cluster_load_event(struct db_conn *c, struct cluster *cl, int64_t id);
 /* Load into cl the events before before_event sharing two or more of core:
  * story candidates at any date. */
 int db_cluster_load_story_candidates(struct db_conn *c, struct cluster *cl, const int64_t *core,

@@ -365,6 +365,30 @@ int db_cluster_load_near(struct db_conn *c, struct cluster *cl, const int64_t *e
 	return err;
 }
 
+static const struct db_stmt STMT_EVENT = {
+        "cluster_event",
+        "SELECT e.id, encode(e.centroid, 'hex'), e.article_count, e.event_date - DATE "
+        "'1970-01-01', coalesce((SELECT string_agg(x.entity_id || ':' || greatest(x.articles, "
+        "1), ',') FROM event_entities x WHERE x.event_id = e.id), '') FROM events e WHERE e.id "
+        "= $1::bigint AND e.merged_into IS NULL AND e.centroid IS NOT NULL",
+        1};
+
+int db_cluster_load_event(struct db_conn *c, struct cluster *cl, int64_t id)
+{
+	char ibuf[24];
+	const char *p[1] = {db_i64(ibuf, id)};
+	PGresult *res = NULL;
+	int err;
+
+	if (cluster_has(cl, id))
+		return 0;
+	err = db_run(c, &STMT_EVENT, p, PGRES_TUPLES_OK, &res);
+	if (!err)
+		err = add_events(cl, res);
+	PQclear(res);
+	return err;
+}
+
 /* Earlier events sharing at least two of the given (core) entities, at any
  * date: story candidates. Each entity contributes its 2,000 newest events
  * (an index scan backwards that stops there), so a name in every tenth

@@ -209,6 +209,11 @@ static int place(struct clusterer *k, struct batch *b, const struct db_pending *
 		event = event_of_article(b, p->duplicate_of);
 		if (!event)
 			event = p->original_event;
+		/* An event memory no longer holds (evicted, beyond the horizon)
+		 * is loaded first: added to as a new one, its stored centroid
+		 * would be replaced by this article's alone. */
+		if (event)
+			err = db_cluster_load_event(k->conn, k->cl, event);
 	}
 	if (!err && !event) {
 		err = load_near(k, p);
@@ -223,7 +228,9 @@ static int place(struct clusterer *k, struct batch *b, const struct db_pending *
 		if (!err)
 			err = ids_push(&b->first_article, p->id);
 	}
-	if (!err)
+	/* Still absent (its centroid awaits a rebuild from its articles, which
+	 * will count this one): placed without touching memory. */
+	if (!err && (cluster_has(k->cl, event) || ids_find(&b->new_events, event) >= 0))
 		err = cluster_add(k->cl, event, &in, 1);
 	if (!err && ch.event)
 		err = look_again(k, b, event);

@@ -44,6 +44,39 @@ async function post(body) {
 	}, { what: `article ${r.json.id} placed` });
 }
 
+test('a near duplicate of an article whose event is not in memory adds to the stored event', async () => {
+	const first = await post({
+		url: 'https://races.example.fr/2020/01/06/zone-euro',
+		published_at: '2020-01-06T08:00:00Z',
+		title: 'Zone euro : les ministres divisés sur les règles budgétaires',
+		text: STORY.join('\n\n'),
+	});
+	// A much later article: after a restart the 2020 event is beyond the
+	// events the leader loads.
+	await post({
+		url: 'https://races.example.com/2024/06/01/chile-earthquake',
+		published_at: '2024-06-01T08:00:00Z',
+		title: 'Magnitude 7.1 earthquake strikes northern Chile',
+		text: 'A magnitude 7.1 earthquake struck northern Chile on Tuesday, damaging buildings in Antofagasta and cutting power to thousands of homes.\n\nRescue teams searched collapsed houses in the port city.',
+	});
+	const before = centroidMass(await sql(`SELECT encode(centroid, 'hex') FROM events WHERE id = ${first.event_id}`));
+	assert.ok(before > 0);
+	await restartServer();
+	const copy = await post({
+		url: 'https://races.example.be/2020/01/06/zone-euro-copie',
+		published_at: '2020-01-06T09:00:00Z',
+		title: 'Zone euro : les ministres divisés sur les règles budgétaires',
+		text: STORY.join('\n\n').replace('lundi', 'ce lundi'),
+	});
+	assert.equal(copy.duplicate_of, first.id, 'the copy is a near duplicate');
+	assert.equal(copy.event_id, first.event_id, 'it joins its original event');
+	const row = await sql(`SELECT article_count, encode(centroid, 'hex') FROM events WHERE id = ${first.event_id}`);
+	const [count, hex] = row.split('|');
+	assert.equal(count, '2');
+	const now = centroidMass(hex);
+	assert.ok(now > 1.5 * before, `the centroid sums both articles (mass ${before} -> ${now}), not the copy alone`);
+});
+
 test('a leader whose batch failed gives up the lead', async () => {
 	const held = async () => Number(await sql(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1 AND ((classid::bigint << 32) | objid::bigint) = ${LEAD_KEY}`));
 	await waitFor(async () => (await held()) === 1, { what: 'a leader' });
