@@ -221,22 +221,27 @@ static int add_events(struct cluster *cl, PGresult *res)
 }
 
 /* Events whose centroid a curation dropped (merge, split, re-clustering set
- * it NULL) are rebuilt from their articles' stored features, then saved. */
+ * it NULL) are rebuilt from their articles' stored features, then saved. A
+ * page is a number of whole events (all their articles): a page cut inside
+ * an event would save a centroid of part of its articles for good. */
 static const struct db_stmt STMT_STALE = {
         "cluster_stale",
-        "SELECT a.event_id, coalesce(encode(a.terms, 'hex'), ''), coalesce(a.happened_on, "
+        "SELECT s.id, a.id IS NULL, coalesce(encode(a.terms, 'hex'), ''), coalesce(a.happened_on, "
         "a.published_at::date) - DATE '1970-01-01', coalesce((SELECT string_agg(m.entity_id || "
-        "':' || m.count, ',') FROM mentions m WHERE m.article_id = a.id), '') FROM articles a "
-        "JOIN events e ON e.id = a.event_id WHERE e.centroid IS NULL AND e.merged_into IS NULL "
-        "ORDER BY a.event_id, a.id LIMIT $1::int",
-        1};
+        "':' || m.count, ',') FROM mentions m WHERE m.article_id = a.id), '') FROM (SELECT e.id "
+        "FROM events e WHERE e.centroid IS NULL AND e.merged_into IS NULL AND e.id > $2::bigint "
+        "ORDER BY e.id LIMIT $1::int) s LEFT JOIN articles a ON a.event_id = s.id ORDER BY s.id, "
+        "a.id",
+        2};
 
-#define STALE_ARTICLES 50000 /* rebuilt per load; the rest at the next one */
+#define STALE_EVENTS 1000 /* events rebuilt per page */
 
-static int rebuild_stale(struct db_conn *c, struct cluster *cl)
+/* One page of stale events after event *after; *after moves to the last
+ * one, 0 when there are no more. */
+static int rebuild_stale_page(struct db_conn *c, struct cluster *cl, int64_t *after)
 {
-	char lbuf[24];
-	const char *p[1] = {db_i64(lbuf, STALE_ARTICLES)};
+	char lbuf[24], abuf[24];
+	const char *p[2] = {db_i64(lbuf, STALE_EVENTS), db_i64(abuf, *after)};
 	PGresult *res = NULL;
 	int64_t *ids = NULL;
 	size_t n = 0;
@@ -247,20 +252,24 @@ static int rebuild_stale(struct db_conn *c, struct cluster *cl)
 		if (!ids)
 			err = -ENOMEM;
 	}
+	*after = 0;
 	for (r = 0; !err && r < PQntuples(res); r++) {
 		int64_t ev = strtoll(PQgetvalue(res, r, 0), NULL, 10);
 		struct cluster_input in = {0};
 		struct cluster_term *t = NULL;
 		struct cluster_entity *e = NULL;
 
-		err = terms_from_hex(PQgetvalue(res, r, 1), &t, &in.n_terms);
+		*after = ev;
+		if (PQgetvalue(res, r, 1)[0] == 't')
+			continue; /* no articles: nothing to rebuild */
+		err = terms_from_hex(PQgetvalue(res, r, 2), &t, &in.n_terms);
 		if (err == -EINVAL)
 			err = 0;
 		if (!err)
-			err = entities_from_text(PQgetvalue(res, r, 3), &e, &in.n_entities);
+			err = entities_from_text(PQgetvalue(res, r, 4), &e, &in.n_entities);
 		in.terms = t;
 		in.entities = e;
-		in.day = day_of(res, r, 2);
+		in.day = day_of(res, r, 3);
 		if (!err && (!n || ids[n - 1] != ev)) {
 			/* What memory held for it was its stale aggregate. */
 			cluster_forget(cl, ev);
@@ -275,6 +284,17 @@ static int rebuild_stale(struct db_conn *c, struct cluster *cl)
 	if (!err && n)
 		err = db_cluster_write_centroids(c, cl, ids, n);
 	free(ids);
+	return err;
+}
+
+static int rebuild_stale(struct db_conn *c, struct cluster *cl)
+{
+	int64_t after = 0;
+	int err;
+
+	do
+		err = rebuild_stale_page(c, cl, &after);
+	while (!err && after);
 	return err;
 }
 

@@ -141,3 +141,16 @@ test('a curation and a leader committing at the same time do not deadlock', asyn
 	assert.equal(r.status, 200, JSON.stringify(r.json));
 	assert.equal((await api('GET', `/articles/${a.id}`)).json.event_id, b.event_id);
 });
+
+test('a centroid rebuilt after a curation sums all the articles of a large event', async () => {
+	// 50,001 articles of one event whose centroid a curation dropped: each
+	// has term 10 once. The rebuild used to read 50,000 article rows per
+	// load and saved the centroid of the first 50,000 for good.
+	const n = 50001;
+	const ev = await sql("INSERT INTO events (title, first_published, last_published, article_count) VALUES ('races big', now(), now(), 50001) RETURNING id");
+	await sql(`INSERT INTO articles (content_hash, simhash, body, ts_config, raw, event_id, clustered_at, terms) SELECT 'races-big-' || i, 0, 'x', 'simple', '{}', ${ev}, now(), decode('0000000a3f800000', 'hex') FROM generate_series(1, ${n}) AS i`);
+	await restartServer();
+	const hex = await waitFor(async () => sql(`SELECT encode(centroid, 'hex') FROM events WHERE id = ${ev} AND centroid IS NOT NULL`), { what: 'the centroid rebuilt' });
+	assert.equal(hex.slice(0, 8), '0000000a');
+	assert.equal(centroidMass(hex), n, 'every article counted');
+});
