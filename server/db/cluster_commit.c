@@ -176,7 +176,8 @@ static const struct db_stmt STMT_JOIN_STORIES = {
         2};
 
 /* A grown event alone in its story moves to the story of an earlier
- * similar event; its own story, left empty, goes. */
+ * similar event; its own story, left empty, goes, unless another event of
+ * the statement moves into it (the statement's parts see one snapshot). */
 static const struct db_stmt STMT_RESTORY = {
         "cluster_restory",
         "WITH x AS (SELECT u.event, p.story_id AS story, e.story_id AS old FROM "
@@ -184,7 +185,8 @@ static const struct db_stmt STMT_RESTORY = {
         "JOIN events e ON e.id = u.event WHERE p.story_id IS NOT NULL AND e.story_id IS DISTINCT "
         "FROM p.story_id AND NOT EXISTS (SELECT 1 FROM events o WHERE o.story_id = e.story_id "
         "AND o.id <> e.id)), m AS (UPDATE events e SET story_id = x.story FROM x WHERE e.id = "
-        "x.event RETURNING x.old) DELETE FROM stories s WHERE s.id IN (SELECT old FROM m)",
+        "x.event RETURNING x.old) DELETE FROM stories s WHERE s.id IN (SELECT old FROM m) AND "
+        "s.id NOT IN (SELECT story FROM x)",
         2};
 
 static const struct db_stmt STMT_PLACE = {

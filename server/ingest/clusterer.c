@@ -300,6 +300,16 @@ static int run_batch(struct clusterer *k, size_t *placed)
 		err = place(k, &b, &p[i], spare, &n_spare);
 	if (!err && n)
 		err = chain_stories(k, &b);
+	/* An event that looks again may name one that moves in this batch too
+	 * (E1 to E0's story while E0 moves to E-1's): follow to the last, as
+	 * chain_stories does, so both end in one story and none points at a
+	 * story the move deletes. prev < event: no cycle. */
+	for (i = 0; !err && i < b.restory_events.n; i++) {
+		ssize_t j;
+
+		while ((j = ids_find(&b.restory_events, b.restory_prev.v[i])) >= 0)
+			b.restory_prev.v[i] = b.restory_prev.v[j];
+	}
 	if (!err && n) {
 		struct db_cluster_batch cb = {
 		        .articles = b.articles.v,

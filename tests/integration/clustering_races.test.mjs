@@ -4,6 +4,7 @@
 // stored event instead of replacing its centroid.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { after, before } from 'node:test';
 
@@ -153,4 +154,26 @@ test('a centroid rebuilt after a curation sums all the articles of a large event
 	const hex = await waitFor(async () => sql(`SELECT encode(centroid, 'hex') FROM events WHERE id = ${ev} AND centroid IS NOT NULL`), { what: 'the centroid rebuilt' });
 	assert.equal(hex.slice(0, 8), '0000000a');
 	assert.equal(centroidMass(hex), n, 'every article counted');
+});
+
+// A statement of server/db/cluster_commit.c, from its C literal.
+function statement(name) {
+	const src = fs.readFileSync(path.join(REPO, 'server', 'db', 'cluster_commit.c'), 'utf8');
+	const at = src.indexOf(`"${name}",`);
+	assert.ok(at >= 0, name);
+	const body = src.slice(at + name.length + 3, src.indexOf('};', at));
+	return [...body.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]).join('');
+}
+
+test('two events of one batch moving stories in a chain do not delete a story still used', async () => {
+	// E0 and E1 each alone in their story; E1 moves to E0's story while E0
+	// moves to E-1's: the move deleted E0's story, which E1 had just joined.
+	const story = async () => sql("INSERT INTO stories (title) VALUES ('races chain') RETURNING id");
+	const event = async (s) => sql(`INSERT INTO events (title, first_published, last_published, story_id) VALUES ('races chain', now(), now(), ${s}) RETURNING id`);
+	const [sm1, s0, s1] = [await story(), await story(), await story()];
+	const [em1, e0, e1] = [await event(sm1), await event(s0), await event(s1)];
+	await sql(`PREPARE restory (bigint[], bigint[]) AS ${statement('cluster_restory')}; EXECUTE restory('{${e1},${e0}}', '{${e0},${em1}}')`);
+	const rows = await sql(`SELECT e.id, s.id IS NOT NULL FROM events e LEFT JOIN stories s ON s.id = e.story_id WHERE e.id IN (${em1}, ${e0}, ${e1}) ORDER BY e.id`);
+	assert.equal(rows, `${em1}|t\n${e0}|t\n${e1}|t`, 'every event keeps a story');
+	assert.equal(await sql(`SELECT count(*) FROM stories WHERE id = ${s1}`), '0', "E1's emptied story goes");
 });
