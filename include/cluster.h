@@ -99,6 +99,12 @@ int cluster_add(struct cluster *c, int64_t event, const struct cluster_input *a,
 /* Drop event id from memory (its aggregate is about to be rebuilt). */
 void cluster_forget(struct cluster *c, int64_t event);
 
+/* Keep event id in memory until cluster_unpin_all(): a batch's events must
+ * still be there when it commits (their centroids are written from memory).
+ * Memory may then exceed max_events by the events pinned. */
+void cluster_pin(struct cluster *c, int64_t event);
+void cluster_unpin_all(struct cluster *c);
+
 /* Whether event id is in memory. */
 bool cluster_has(const struct cluster *c, int64_t event);
 

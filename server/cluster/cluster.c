@@ -53,6 +53,7 @@ struct event {
 	uint64_t touched; /* tick of the last change: eviction order */
 	uint64_t mark;    /* tick of the last query that saw it: dedup */
 	bool alive;
+	bool pinned; /* not evicted (cluster_pin) */
 };
 
 struct plist {
@@ -247,6 +248,22 @@ void cluster_forget(struct cluster *c, int64_t event)
 	}
 }
 
+void cluster_pin(struct cluster *c, int64_t event)
+{
+	struct event *e = event_of(c, event);
+
+	if (e)
+		e->pinned = true;
+}
+
+void cluster_unpin_all(struct cluster *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_ev; i++)
+		c->ev[i].pinned = false;
+}
+
 size_t cluster_size(const struct cluster *c)
 {
 	return c->n_alive;
@@ -348,7 +365,8 @@ static int by_touched(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Keep at most max_events: drop the least recently touched tenth. */
+/* Keep at most max_events: drop the least recently touched tenth (never a
+ * pinned event). */
 static int evict(struct cluster *c)
 {
 	uint64_t *t, cut;
@@ -360,14 +378,18 @@ static int evict(struct cluster *c)
 	if (!t)
 		return -ENOMEM;
 	for (i = 0; i < c->n_ev; i++)
-		if (c->ev[i].alive)
+		if (c->ev[i].alive && !c->ev[i].pinned)
 			t[n++] = c->ev[i].touched;
+	if (!n) {
+		free(t);
+		return 0;
+	}
 	qsort(t, n, sizeof(*t), by_touched);
-	drop = n - c->p.max_events + c->p.max_events / 10;
-	cut = t[drop < n ? drop : n - 1];
+	drop = c->n_alive - c->p.max_events + c->p.max_events / 10;
+	cut = drop < n ? t[drop] : t[n - 1] + 1;
 	free(t);
 	for (i = 0; i < c->n_ev; i++) {
-		if (c->ev[i].alive && c->ev[i].touched < cut) {
+		if (c->ev[i].alive && !c->ev[i].pinned && c->ev[i].touched < cut) {
 			event_release(&c->ev[i]);
 			c->n_alive--;
 		}

@@ -232,6 +232,9 @@ static int place(struct clusterer *k, struct batch *b, const struct db_pending *
 	 * will count this one): placed without touching memory. */
 	if (!err && (cluster_has(k->cl, event) || ids_find(&b->new_events, event) >= 0))
 		err = cluster_add(k->cl, event, &in, 1);
+	/* Its centroid is written from memory at the commit: the events this
+	 * batch loads (late articles, story candidates) must not evict it. */
+	cluster_pin(k->cl, event);
 	if (!err && ch.event)
 		err = look_again(k, b, event);
 	if (!err)
@@ -337,6 +340,7 @@ static int run_batch(struct clusterer *k, size_t *placed)
 	}
 	if (!err)
 		*placed = n;
+	cluster_unpin_all(k->cl);
 	db_pending_free(p, n);
 	batch_release(&b);
 	return err;

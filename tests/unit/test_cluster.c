@@ -283,6 +283,43 @@ static void test_view_reload_and_eviction(void **state)
 	cluster_free(d);
 }
 
+/* The events of a batch stay in memory until it commits, however many
+ * others the batch loads meanwhile (late articles, story candidates). */
+static void test_pinned_events_are_not_evicted(void **state)
+{
+	struct cluster_params p;
+	struct cluster *c;
+	struct art a;
+	char words[64];
+	int64_t next = 1, first;
+	int i;
+
+	(void)state;
+	cluster_params_default(&p);
+	p.max_events = 20;
+	c = cluster_new(&p);
+	background(c);
+	make(&a, "summit leaders met geneva talks arms control", SUMMIT_ENTS, 20000);
+	first = feed(c, &a, &next);
+	cluster_pin(c, first);
+	for (i = 0; i < 40; i++) {
+		int64_t ents[] = {1000 + i, 0};
+
+		snprintf(words, sizeof(words), "topic%d word%d other%d", i, i, i);
+		make(&a, words, ents, 20100 + i * 10);
+		cluster_pin(c, feed(c, &a, &next));
+	}
+	for (i = 1; i < next; i++)
+		assert_true(cluster_has(c, i));
+	/* Unpinned, they go as usual. */
+	cluster_unpin_all(c);
+	make(&a, "another topic entirely", NULL, 21000);
+	feed(c, &a, &next);
+	assert_true(cluster_size(c) <= 20);
+	assert_false(cluster_has(c, first));
+	cluster_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +330,7 @@ int main(void)
 	        cmocka_unit_test(test_choice_is_pure_and_deterministic),
 	        cmocka_unit_test(test_same_order_same_partition),
 	        cmocka_unit_test(test_view_reload_and_eviction),
+	        cmocka_unit_test(test_pinned_events_are_not_evicted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
