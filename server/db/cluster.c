@@ -565,7 +565,7 @@ int db_article_wait_placed(struct db_conn *c, int64_t id, int timeout_ms)
 		if (waited >= timeout_ms)
 			return -ETIMEDOUT;
 		nanosleep(&nap, NULL);
-		waited += 5;
+		waited += (int)(nap.tv_nsec / 1000000L); /* counted 5 per nap: 16 s for 2 */
 		if (nap.tv_nsec < 40 * 1000000L)
 			nap.tv_nsec *= 2; /* 5, 10, 20, 40 ms: quick when the leader is here */
 	}

@@ -83,6 +83,7 @@ test('a leader whose batch failed gives up the lead', async () => {
 	await waitFor(async () => (await held()) === 1, { what: 'a leader' });
 	await sql("ALTER TABLE events ADD CONSTRAINT races_boom CHECK (title IS DISTINCT FROM 'Races boom headline') NOT VALID");
 	try {
+		const t0 = Date.now();
 		const r = await api('POST', '/articles', { headers: AUTH,
 			body: {
 				url: 'https://races.example.com/boom',
@@ -92,6 +93,9 @@ test('a leader whose batch failed gives up the lead', async () => {
 			},
 		});
 		assert.equal(r.status, 201, JSON.stringify(r.json));
+		assert.equal(r.json.event_id, null, 'not placed yet');
+		// The answer waits up to 2 s for the placement, not 16.
+		assert.ok(Date.now() - t0 < 4000, `POST /articles answered after ${Date.now() - t0} ms`);
 		// Each failed batch releases the lead before the retry a second later.
 		await waitFor(async () => (await held()) === 0, { timeout: 5000, interval: 20, what: 'the lead released after a failed batch' });
 	} finally {
