@@ -236,9 +236,38 @@ static const struct db_stmt STMT_STALE = {
 
 #define STALE_EVENTS 1000 /* events rebuilt per page */
 
+static const struct db_stmt STMT_GENERATION_NOW = {
+        "cluster_generation_now", "SELECT generation FROM cluster_state WHERE id = 1 FOR SHARE", 0};
+
+/* Save rebuilt centroids unless a curation came since the load read the
+ * generation: computed from the articles as they were, they would replace
+ * the NULL its own recount set, and never be rebuilt. A curation bumps the
+ * generation first (server/db/events_curate.c), so the share lock waits for
+ * one under way. -ESTALE: reload. */
+static int write_if_current(struct db_conn *c, struct cluster *cl, const int64_t *ids, size_t n,
+                            int64_t generation)
+{
+	PGresult *res = NULL;
+	int err = db_command(c, "BEGIN");
+
+	if (!err)
+		err = db_run(c, &STMT_GENERATION_NOW, NULL, PGRES_TUPLES_OK, &res);
+	if (!err && (PQntuples(res) != 1 || strtoll(PQgetvalue(res, 0, 0), NULL, 10) != generation))
+		err = -ESTALE;
+	PQclear(res);
+	if (!err)
+		err = db_cluster_write_centroids(c, cl, ids, n);
+	if (!err)
+		err = db_command(c, "COMMIT");
+	if (err)
+		db_rollback(c);
+	return err;
+}
+
 /* One page of stale events after event *after; *after moves to the last
  * one, 0 when there are no more. */
-static int rebuild_stale_page(struct db_conn *c, struct cluster *cl, int64_t *after)
+static int rebuild_stale_page(struct db_conn *c, struct cluster *cl, int64_t generation,
+                              int64_t *after)
 {
 	char lbuf[24], abuf[24];
 	const char *p[2] = {db_i64(lbuf, STALE_EVENTS), db_i64(abuf, *after)};
@@ -282,18 +311,18 @@ static int rebuild_stale_page(struct db_conn *c, struct cluster *cl, int64_t *af
 	}
 	PQclear(res);
 	if (!err && n)
-		err = db_cluster_write_centroids(c, cl, ids, n);
+		err = write_if_current(c, cl, ids, n, generation);
 	free(ids);
 	return err;
 }
 
-static int rebuild_stale(struct db_conn *c, struct cluster *cl)
+static int rebuild_stale(struct db_conn *c, struct cluster *cl, int64_t generation)
 {
 	int64_t after = 0;
 	int err;
 
 	do
-		err = rebuild_stale_page(c, cl, &after);
+		err = rebuild_stale_page(c, cl, generation, &after);
 	while (!err && after);
 	return err;
 }
@@ -324,7 +353,7 @@ int db_cluster_load(struct db_conn *c, struct cluster *cl, int horizon_days, siz
 		err = add_events(cl, res);
 	PQclear(res);
 	if (!err)
-		err = rebuild_stale(c, cl);
+		err = rebuild_stale(c, cl, *generation);
 	return err;
 }
 

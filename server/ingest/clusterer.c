@@ -402,8 +402,15 @@ static long step(struct clusterer *k)
 	if (!k->cl) {
 		k->cl = cluster_new(&k->params);
 		k->newest_day = CLUSTER_NO_DAY;
-		if (!k->cl || db_cluster_load(k->conn, k->cl, HORIZON_DAYS, k->params.max_events,
-		                              &k->generation, &k->newest_day)) {
+		err = k->cl ? db_cluster_load(k->conn, k->cl, HORIZON_DAYS, k->params.max_events,
+		                              &k->generation, &k->newest_day)
+		            : -ENOMEM;
+		if (err == -ESTALE) {
+			log_info("cluster: events were curated while loading; reloading");
+			drop_state(k);
+			return 0;
+		}
+		if (err) {
 			drop_connection(k);
 			return 1000;
 		}

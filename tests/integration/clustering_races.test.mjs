@@ -181,3 +181,53 @@ test('two events of one batch moving stories in a chain do not delete a story st
 	assert.equal(rows, `${em1}|t\n${e0}|t\n${e1}|t`, 'every event keeps a story');
 	assert.equal(await sql(`SELECT count(*) FROM stories WHERE id = ${s1}`), '0', "E1's emptied story goes");
 });
+
+test('a load does not save a centroid rebuilt from articles a curation under way moves', async () => {
+	const a1 = await post({
+		url: 'https://races.example.com/2024/07/01/bridge-1',
+		published_at: '2024-07-01T08:00:00Z',
+		title: 'Storm closes the Oresund bridge between Copenhagen and Malmo',
+		text: 'A storm closed the Oresund bridge between Copenhagen and Malmo on Monday, stranding commuters.\n\nWinds reached 120 kilometres an hour over the strait.',
+	});
+	const a2 = await post({
+		url: 'https://races.example.se/2024/07/01/bridge-2',
+		published_at: '2024-07-01T09:00:00Z',
+		title: 'Oresund bridge closed by storm, Copenhagen and Malmo commuters stranded',
+		text: 'The Oresund bridge linking Copenhagen and Malmo was closed by a storm on Monday and commuters were stranded.\n\nWinds of 120 kilometres an hour swept the strait.',
+	});
+	const other = await post({
+		url: 'https://races.example.com/2024/07/01/harvest',
+		published_at: '2024-07-01T10:00:00Z',
+		title: 'Wheat harvest starts early in Ukraine',
+		text: 'Farmers in southern Ukraine started the wheat harvest two weeks early after a hot June.\n\nYields are expected to be lower than last year.',
+	});
+	assert.equal(a2.event_id, a1.event_id, 'the two bridge reports share an event');
+	const e = a1.event_id;
+	// A previous curation left the event to rebuild.
+	await sql(`UPDATE events SET centroid = NULL WHERE id = ${e}`);
+	// Past the leader's periodic save of its document frequencies, so that
+	// stopping it does not wait for the curation below.
+	await sleep(11000);
+	// A curation under way moves a2 out (as a split would: generation
+	// first, then the articles and the recount).
+	const s = psqlSession();
+	s.write(`BEGIN;\nUPDATE cluster_state SET generation = generation + 1;\nUPDATE articles SET event_id = ${other.event_id} WHERE id = ${a2.id};\nUPDATE events SET centroid = NULL WHERE id IN (${e}, ${other.event_id});\nSELECT 'moved';\n`);
+	await waitFor(async () => /moved/.test(s.output()), { what: 'the curation under way' });
+	await restartServer();
+	// The reload reads the event's articles (a1 and a2, committed) and waits.
+	await waitFor(async () => Number(await sql("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query NOT LIKE '%pg_stat_activity%'")) > 0,
+		{ what: 'the load waiting for the curation' });
+	s.write('COMMIT;\n');
+	const out = await s.end();
+	assert.doesNotMatch(out, /ERROR/, out);
+	const hex = await waitFor(async () => sql(`SELECT encode(centroid, 'hex') FROM events WHERE id = ${e} AND centroid IS NOT NULL`), { what: 'the centroid rebuilt' });
+	const terms = Buffer.from(await sql(`SELECT encode(terms, 'hex') FROM articles WHERE id = ${a1.id}`), 'hex');
+	let expected = 0;
+	for (let i = 0; i + 8 <= terms.length; i += 8) {
+		const tf = terms.readFloatBE(i + 4);
+		if (tf > 0)
+			expected += 1 + Math.log(tf);
+	}
+	assert.ok(terms.length / 8 <= 160, 'a short article: its whole vector is the centroid');
+	assert.ok(Math.abs(centroidMass(hex) - expected) < 1e-3 * expected, `the centroid is a1's alone (${centroidMass(hex)} vs ${expected})`);
+});
