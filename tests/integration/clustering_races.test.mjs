@@ -231,3 +231,14 @@ test('a load does not save a centroid rebuilt from articles a curation under way
 	assert.ok(terms.length / 8 <= 160, 'a short article: its whole vector is the centroid');
 	assert.ok(Math.abs(centroidMass(hex) - expected) < 1e-3 * expected, `the centroid is a1's alone (${centroidMass(hex)} vs ${expected})`);
 });
+
+test('the lookups of loads and curation use indexes, not a scan of every event', async () => {
+	const plan = async (q) => sql(`SET enable_seqscan = off; EXPLAIN ${q}`);
+	// merge_mark and recluster's "was anything merged into it"
+	assert.doesNotMatch(await plan('UPDATE events SET merged_into = 2 WHERE merged_into = 1'), /Seq Scan/);
+	assert.doesNotMatch(await plan('SELECT 1 FROM events m WHERE m.merged_into = 1'), /Seq Scan/);
+	// a page of stale events (cluster_stale)
+	assert.match(await plan('SELECT e.id FROM events e WHERE e.centroid IS NULL AND e.merged_into IS NULL AND e.id > 0 ORDER BY e.id LIMIT 1000'), /events_stale/);
+	// recluster_delete
+	assert.doesNotMatch(await plan("UPDATE event_history SET other_event_id = NULL WHERE other_event_id = ANY ('{1}')"), /Seq Scan/);
+});
