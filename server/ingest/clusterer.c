@@ -364,7 +364,7 @@ static bool nap(struct clusterer *k, long ms)
 	struct timespec until;
 	bool stop;
 
-	clock_gettime(CLOCK_REALTIME, &until);
+	clock_gettime(CLOCK_MONOTONIC, &until); /* the cond's clock (clusterer_start) */
 	until.tv_sec += ms / 1000;
 	until.tv_nsec += (ms % 1000) * 1000000L;
 	if (until.tv_nsec >= 1000000000L) {
@@ -447,13 +447,19 @@ static void *run(void *arg)
 int clusterer_start(struct db_pool *pool, struct clusterer **out)
 {
 	struct clusterer *k = calloc(1, sizeof(*k));
+	pthread_condattr_t ca;
 
 	if (!k)
 		return -ENOMEM;
 	k->pool = pool;
 	cluster_params_default(&k->params);
 	pthread_mutex_init(&k->lock, NULL);
-	pthread_cond_init(&k->cond, NULL);
+	/* Naps measure monotonic time: a wall clock stepped back an hour would
+	 * otherwise put a follower (or an idle leader) to sleep for that hour. */
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&k->cond, &ca);
+	pthread_condattr_destroy(&ca);
 	if (pthread_create(&k->thread, NULL, run, k)) {
 		pthread_mutex_destroy(&k->lock);
 		pthread_cond_destroy(&k->cond);
