@@ -1,10 +1,12 @@
 /* Event curation: merge, split and re-clustering. The derived fields of the
  * events changed are computed by db_event_derive (the clustering's).
  *
- * Each request is one transaction under the clustering's advisory lock (the
- * key the clustering takes), with the events locked in id order; it bumps
- * cluster_state.generation, which makes the clustering reload its in-memory
- * events. docs/events.md and docs/api.md describe the effects. */
+ * Each request is one transaction under an advisory lock that serialises
+ * curations (not the clustering leader's, which is a session lock on
+ * another key), with the events locked in id order; it first bumps
+ * cluster_state.generation, which orders it against the leader's commit and
+ * makes the leader reload its in-memory events. docs/events.md and docs/api.md describe the
+ * effects. */
 #include "internal.h"
 
 #include <errno.h>
