@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cluster.h"
 #include "internal.h"
@@ -70,39 +71,67 @@ static int insert_roles(struct db_conn *c, const char *article, const struct db_
 	return err;
 }
 
+void db_feature_params_release(struct db_feature_params *fp)
+{
+	strbuf_release(&fp->hex);
+}
+
+int db_feature_params(struct db_feature_params *fp, const struct text_doc *doc,
+                      const struct db_features *f)
+{
+	int err;
+
+	strbuf_init(&fp->hex);
+	memset(fp->p, 0, sizeof(fp->p));
+	if (!f)
+		return 0;
+	err = db_terms_hex((const struct cluster_term *)doc->terms, doc->n_terms, &fp->hex);
+	if (err)
+		return err;
+	fp->p[0] = fp->hex.buf ? fp->hex.buf : "";
+	fp->p[1] = f->kind;
+	if (f->kind) {
+		snprintf(fp->score, sizeof(fp->score), "%.4f", f->kind_score);
+		fp->p[2] = fp->score;
+	}
+	fp->p[3] = int_or_null(fp->b[0], f->kind_start);
+	fp->p[4] = int_or_null(fp->b[1], f->kind_end);
+	fp->p[5] = f->kind ? (f->kind_in_title ? "t" : "f") : NULL;
+	fp->p[6] = f->happened_on;
+	fp->p[7] = f->happened_on ? f->happened_precision : NULL;
+	fp->p[8] = f->happened_on ? f->happened_origin : NULL;
+	fp->p[9] = int_or_null(fp->b[2], f->happened_start);
+	fp->p[10] = int_or_null(fp->b[3], f->happened_end);
+	return 0;
+}
+
+int db_roles_insert(struct db_conn *c, int64_t article_id, const struct db_features *f)
+{
+	char abuf[24];
+
+	if (!f || !f->n_roles)
+		return 0;
+	return insert_roles(c, db_i64(abuf, article_id), f);
+}
+
 int db_features_insert(struct db_conn *c, int64_t article_id, const struct text_doc *doc,
                        const struct db_features *f)
 {
-	struct strbuf hex;
-	char abuf[24], sbuf[32], b1[24], b2[24], b3[24], b4[24];
+	struct db_feature_params fp;
+	char abuf[24];
 	int err;
 
 	if (!f)
 		return 0;
-	strbuf_init(&hex);
-	err = db_terms_hex((const struct cluster_term *)doc->terms, doc->n_terms, &hex);
+	err = db_feature_params(&fp, doc, f);
 	if (!err) {
-		const char *p[12] = {db_i64(abuf, article_id),
-		                     hex.buf ? hex.buf : "",
-		                     f->kind,
-		                     NULL,
-		                     int_or_null(b1, f->kind_start),
-		                     int_or_null(b2, f->kind_end),
-		                     f->kind ? (f->kind_in_title ? "t" : "f") : NULL,
-		                     f->happened_on,
-		                     f->happened_on ? f->happened_precision : NULL,
-		                     f->happened_on ? f->happened_origin : NULL,
-		                     int_or_null(b3, f->happened_start),
-		                     int_or_null(b4, f->happened_end)};
+		const char *p[12] = {db_i64(abuf, article_id)};
 
-		if (f->kind) {
-			snprintf(sbuf, sizeof(sbuf), "%.4f", f->kind_score);
-			p[3] = sbuf;
-		}
+		memcpy(p + 1, fp.p, sizeof(fp.p));
 		err = db_run(c, &STMT_FEATURES, p, PGRES_COMMAND_OK, NULL);
 	}
-	strbuf_release(&hex);
-	if (!err && f->n_roles)
-		err = insert_roles(c, abuf, f);
+	db_feature_params_release(&fp);
+	if (!err)
+		err = db_roles_insert(c, article_id, f);
 	return err;
 }

@@ -3,6 +3,7 @@
 #define NEWSD_DB_INTERNAL_H
 
 #include "db.h"
+#include "strbuf.h"
 
 #include <libpq-fe.h>
 #include <pthread.h>
@@ -97,6 +98,21 @@ int db_minhash_bands_insert(struct db_conn *c, int64_t article_id, const uint32_
 #define DB_MINHASH_HEX_LEN (2 + 64 * 8 + 1)
 void db_minhash_hex(const uint32_t *sig, char *out);
 int db_dates_insert(struct db_conn *c, int64_t article_id, const struct db_date *dates, size_t n);
+
+/* An article's event feature columns as 11 text parameters in p (terms as
+ * hex, kind, score, kind start, end, in title, happened on, precision,
+ * origin, start, end), all NULL without f (features.c); release after use. */
+struct db_feature_params {
+	struct strbuf hex;
+	char score[32], b[4][24];
+	const char *p[11];
+};
+int db_feature_params(struct db_feature_params *fp, const struct text_doc *doc,
+                      const struct db_features *f);
+void db_feature_params_release(struct db_feature_params *fp);
+/* The roles of f (after the article's mentions: a role goes to the entity
+ * whose mention overlaps it). */
+int db_roles_insert(struct db_conn *c, int64_t article_id, const struct db_features *f);
 
 /* Append one element of a PostgreSQL array literal to sb: NULL, or v
  * double-quoted with " and \\ escaped, after a comma unless first. The

@@ -28,20 +28,26 @@ static const struct db_stmt STMT_BY_URL = {"article_by_url",
                                            "SELECT id FROM articles WHERE url = $1", 1};
 static const struct db_stmt STMT_BY_HASH = {"article_by_hash",
                                             "SELECT id FROM articles WHERE content_hash = $1", 1};
-static const struct db_stmt STMT_SOURCE = {
-        "source_upsert",
-        "INSERT INTO sources (name) VALUES ($1) ON CONFLICT (name) DO UPDATE SET name = "
-        "EXCLUDED.name RETURNING id",
-        1};
+/* The source ($5, a name) is looked up without a lock; only a name not yet
+ * stored is inserted, and a concurrent insert of the same name is waited for
+ * and taken (ON CONFLICT DO UPDATE returns the committed row). The event
+ * features ($19-$29) the clustering leader reads are written with the row. */
 static const struct db_stmt STMT_INSERT = {
         "article_insert",
+        "WITH src AS (INSERT INTO sources (name) SELECT $5::text WHERE $5::text IS NOT NULL AND "
+        "NOT EXISTS (SELECT 1 FROM sources WHERE name = $5::text) ON CONFLICT (name) DO UPDATE "
+        "SET name = EXCLUDED.name RETURNING id) "
         "INSERT INTO articles (url, content_hash, simhash, minhash, source_id, title, body, lang, "
         "lang_confidence, ts_config, published_at, published_at_origin, published_at_precision, "
-        "word_count, raw, duplicate_of, canonical_url, author, agency) VALUES ($1, $2, "
-        "$3::bigint, $4::bytea, $5::bigint, $6, $7, $8, $9::real, newsd_ts_config($8), "
-        "$10::timestamptz, $11, $12, $13::int, $14::jsonb, $15::bigint, $16, $17, $18) "
+        "word_count, raw, duplicate_of, canonical_url, author, agency, terms, event_kind, "
+        "event_kind_score, event_kind_start, event_kind_end, event_kind_in_title, happened_on, "
+        "happened_precision, happened_origin, happened_start, happened_end) VALUES ($1, $2, "
+        "$3::bigint, $4::bytea, coalesce((SELECT id FROM src), (SELECT id FROM sources WHERE "
+        "name = $5::text)), $6, $7, $8, $9::real, newsd_ts_config($8), $10::timestamptz, $11, "
+        "$12, $13::int, $14::jsonb, $15::bigint, $16, $17, $18, decode($19, 'hex'), $20, "
+        "$21::real, $22::int, $23::int, $24::boolean, $25::date, $26, $27, $28::int, $29::int) "
         "RETURNING id, coalesce(published_at, ingested_at)",
-        18};
+        29};
 /* Every entity any form of the article names (one query per article). */
 static const struct db_stmt STMT_ENTITY_CANDIDATES = {
         "entity_candidates",
@@ -689,32 +695,19 @@ static int insert_article(struct db_conn *c, const struct db_article_in *in, int
                           int64_t *id, char when[40])
 {
 	const struct text_doc *doc = in->doc;
-	char sbuf[24], hbuf[24], cbuf[32], wbuf[24], obuf[24], mbuf[DB_MINHASH_HEX_LEN];
-	const char *source_id = NULL;
+	char hbuf[24], cbuf[32], wbuf[24], obuf[24], mbuf[DB_MINHASH_HEX_LEN];
+	struct db_feature_params fp;
 	PGresult *res = NULL;
-	int err = 0;
+	int err = db_feature_params(&fp, doc, in->features);
 
-	if (in->source) {
-		const char *p[1] = {in->source};
-		int64_t sid;
-
-		err = db_run(c, &STMT_SOURCE, p, PGRES_TUPLES_OK, &res);
-		if (!err)
-			err = db_result_int64(res, 0, &sid);
-		PQclear(res);
-		res = NULL;
-		if (err)
-			return err;
-		source_id = db_i64(sbuf, sid);
-	}
 	snprintf(cbuf, sizeof(cbuf), "%.4f", doc->lang_confidence);
 	db_minhash_hex(doc->minhash, mbuf);
-	{
-		const char *p[18] = {in->url,
+	if (!err) {
+		const char *p[29] = {in->url,
 		                     doc->content_hash,
 		                     db_i64(hbuf, (int64_t)doc->simhash),
 		                     mbuf,
-		                     source_id,
+		                     in->source,
 		                     doc->title,
 		                     doc->body,
 		                     doc->lang,
@@ -729,8 +722,10 @@ static int insert_article(struct db_conn *c, const struct db_article_in *in, int
 		                     doc->author,
 		                     doc->agency};
 
+		memcpy(p + 18, fp.p, sizeof(fp.p));
 		err = db_run(c, &STMT_INSERT, p, PGRES_TUPLES_OK, &res);
 	}
+	db_feature_params_release(&fp);
 	if (!err)
 		err = db_result_int64(res, 0, id);
 	if (!err)
@@ -789,9 +784,10 @@ int db_article_store(struct db_conn *conn, const struct db_article_in *in,
 		if (!err)
 			err = db_dates_insert(conn, id, in->dates, in->n_dates);
 		/* Its event comes later, from the clustering leader, which
-		 * reads these (server/ingest/clusterer.c). */
+		 * reads the features stored with the row and these roles
+		 * (server/ingest/clusterer.c). */
 		if (!err)
-			err = db_features_insert(conn, id, doc, in->features);
+			err = db_roles_insert(conn, id, in->features);
 		*created = !err;
 	}
 	if (!err && item)
