@@ -431,10 +431,6 @@ int db_cluster_commit(struct db_conn *c, const struct db_cluster_batch *b);
 /* Wait until the clustering placed article id (-ETIMEDOUT after about
  * timeout_ms: no leader running, or a long queue ahead). */
 int db_article_wait_placed(struct db_conn *c, int64_t id, int timeout_ms);
-/* Store an article's event features and roles (roles need its mentions
- * stored first: a role goes to the entity whose mention it overlaps). */
-int db_features_insert(struct db_conn *c, int64_t article_id, const struct text_doc *doc,
-                       const struct db_features *f);
 /* Save the document frequencies (terms seen twice or more). */
 int db_cluster_save_df(struct db_conn *c, const struct cluster *cl);
 /* Recompute the derived fields of events (kind, date, location, titles,

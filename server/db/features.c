@@ -16,14 +16,6 @@ _Static_assert(sizeof(struct text_term) == sizeof(struct cluster_term) &&
                        offsetof(struct text_term, tf) == offsetof(struct cluster_term, tf),
                "text_term and cluster_term must share their layout");
 
-static const struct db_stmt STMT_FEATURES = {
-        "article_features",
-        "UPDATE articles SET terms = decode($2, 'hex'), event_kind = $3, event_kind_score = "
-        "$4::real, event_kind_start = $5::int, event_kind_end = $6::int, event_kind_in_title = "
-        "$7::boolean, happened_on = $8::date, happened_precision = $9, happened_origin = $10, "
-        "happened_start = $11::int, happened_end = $12::int WHERE id = $1::bigint",
-        12};
-
 /* A role goes to the entity one of whose mentions overlaps its span. */
 static const struct db_stmt STMT_ROLES = {
         "article_roles_insert",
@@ -112,26 +104,4 @@ int db_roles_insert(struct db_conn *c, int64_t article_id, const struct db_featu
 	if (!f || !f->n_roles)
 		return 0;
 	return insert_roles(c, db_i64(abuf, article_id), f);
-}
-
-int db_features_insert(struct db_conn *c, int64_t article_id, const struct text_doc *doc,
-                       const struct db_features *f)
-{
-	struct db_feature_params fp;
-	char abuf[24];
-	int err;
-
-	if (!f)
-		return 0;
-	err = db_feature_params(&fp, doc, f);
-	if (!err) {
-		const char *p[12] = {db_i64(abuf, article_id)};
-
-		memcpy(p + 1, fp.p, sizeof(fp.p));
-		err = db_run(c, &STMT_FEATURES, p, PGRES_COMMAND_OK, NULL);
-	}
-	db_feature_params_release(&fp);
-	if (!err)
-		err = db_roles_insert(c, article_id, f);
-	return err;
 }
