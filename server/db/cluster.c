@@ -376,19 +376,6 @@ static const struct db_stmt STMT_NEAR = {
         "DESC LIMIT $4::int) ORDER BY e.id DESC",
         4};
 
-static int id_array(const int64_t *v, size_t n, struct strbuf *sb)
-{
-	char buf[24];
-	size_t i;
-	int err = strbuf_addch(sb, '{');
-
-	for (i = 0; i < n && !err; i++)
-		err = db_array_add(sb, db_i64(buf, v[i]), i == 0);
-	if (!err)
-		err = strbuf_addch(sb, '}');
-	return err;
-}
-
 int db_cluster_load_near(struct db_conn *c, struct cluster *cl, const int64_t *entities, size_t n,
                          int32_t from_day, int32_t to_day, int limit)
 {
@@ -400,7 +387,7 @@ int db_cluster_load_near(struct db_conn *c, struct cluster *cl, const int64_t *e
 	if (!n)
 		return 0;
 	strbuf_init(&ids);
-	err = id_array(entities, n, &ids);
+	err = db_id_array(entities, n, &ids);
 	if (!err) {
 		const char *p[4] = {ids.buf, db_i64(fbuf, from_day), db_i64(tbuf, to_day),
 		                    db_i64(lbuf, limit)};
@@ -466,7 +453,7 @@ int db_cluster_load_story_candidates(struct db_conn *c, struct cluster *cl, cons
 	if (n < 2)
 		return 0;
 	strbuf_init(&ids);
-	err = id_array(core, n, &ids);
+	err = db_id_array(core, n, &ids);
 	if (!err) {
 		const char *p[3] = {ids.buf, db_i64(bbuf, before_event), db_i64(lbuf, limit)};
 

@@ -10,19 +10,6 @@
 #include "internal.h"
 #include "strbuf.h"
 
-static int ids_literal(const int64_t *v, size_t n, struct strbuf *sb)
-{
-	char buf[24];
-	size_t i;
-	int err = strbuf_addch(sb, '{');
-
-	for (i = 0; i < n && !err; i++)
-		err = db_array_add(sb, db_i64(buf, v[i]), i == 0);
-	if (!err)
-		err = strbuf_addch(sb, '}');
-	return err;
-}
-
 /* Run st with two id arrays (a, b of n each) as $1, $2. */
 static int run_pairs(struct db_conn *c, const struct db_stmt *st, const int64_t *a,
                      const int64_t *b, size_t n)
@@ -34,9 +21,9 @@ static int run_pairs(struct db_conn *c, const struct db_stmt *st, const int64_t 
 		return 0;
 	strbuf_init(&x);
 	strbuf_init(&y);
-	err = ids_literal(a, n, &x);
+	err = db_id_array(a, n, &x);
 	if (!err)
-		err = ids_literal(b, n, &y);
+		err = db_id_array(b, n, &y);
 	if (!err) {
 		const char *p[2] = {x.buf, y.buf};
 
@@ -56,7 +43,7 @@ static int run_ids(struct db_conn *c, const struct db_stmt *st, const int64_t *a
 	if (!n)
 		return 0;
 	strbuf_init(&x);
-	err = ids_literal(a, n, &x);
+	err = db_id_array(a, n, &x);
 	if (!err) {
 		const char *p[2] = {x.buf, extra};
 

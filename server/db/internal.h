@@ -119,6 +119,8 @@ int db_roles_insert(struct db_conn *c, int64_t article_id, const struct db_featu
  * literal is a parameter's value, never SQL text. 0 or -ENOMEM. */
 struct strbuf;
 int db_array_add(struct strbuf *sb, const char *v, bool first);
+/* "{1,2,3}": the ids as a whole array literal, appended to sb. */
+int db_id_array(const int64_t *v, size_t n, struct strbuf *sb);
 
 /* Decimal text of v in buf (at least 24 bytes). */
 const char *db_i64(char *buf, int64_t v);

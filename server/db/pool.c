@@ -330,6 +330,19 @@ int db_array_add(struct strbuf *sb, const char *v, bool first)
 	return err ? err : strbuf_addch(sb, '"');
 }
 
+int db_id_array(const int64_t *v, size_t n, struct strbuf *sb)
+{
+	char buf[24];
+	size_t i;
+	int err = strbuf_addch(sb, '{');
+
+	for (i = 0; i < n && !err; i++)
+		err = db_array_add(sb, db_i64(buf, v[i]), i == 0);
+	if (!err)
+		err = strbuf_addch(sb, '}');
+	return err;
+}
+
 void db_page_release(struct db_page *page)
 {
 	size_t i;
