@@ -63,10 +63,12 @@ after(async () => {
 test('GET /events lists every event of an article once, in each sort, paging without repeats', async () => {
 	const fromArticles = new Set(Object.values(articles).map((a) => a.event_id));
 	setEq(ids(events), fromArticles, 'the events are exactly those of the articles');
+	// Times are shown to the millisecond but ordered to the microsecond:
+	// within one shown millisecond the id order is the database's.
 	const time = (e) => Date.parse(e.last_published);
 	for (let i = 1; i < events.length; i++) {
 		const a = events[i - 1], b = events[i];
-		assert.ok(time(a) > time(b) || (time(a) === time(b) && a.id > b.id), `recent order at ${i}`);
+		assert.ok(time(a) >= time(b), `recent order at ${i}: ${a.last_published} before ${b.last_published}`);
 	}
 	const bySize = await listAll('/events?sort=size', { limit: 3 });
 	setEq(ids(bySize), ids(events), 'sort=size lists the same events');
