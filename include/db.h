@@ -377,7 +377,7 @@ struct db_pending {
 	                             * else CLUSTER_NO_DAY */
 	struct cluster_term *terms; /* by id; owned */
 	size_t n_terms;
-	struct cluster_entity *entities; /* linked ids, weights = mentions; owned */
+	struct cluster_entity *entities; /* linked ids, weights = mentions, heaviest first; owned */
 	size_t n_entities;
 };
 void db_pending_free(struct db_pending *v, size_t n);

@@ -207,6 +207,8 @@ static int add_events(struct cluster *cl, PGresult *res)
 		if (cluster_has(cl, id))
 			continue;
 		err = terms_from_hex(PQgetvalue(res, r, 1), &t, &in.n_terms);
+		if (err == -EINVAL)
+			err = 0; /* a damaged centroid: the event is kept on its entities */
 		if (!err)
 			err = entities_from_text(PQgetvalue(res, r, 4), &e, &in.n_entities);
 		in.terms = t;
@@ -477,7 +479,8 @@ static const struct db_stmt STMT_PENDING = {
         "SELECT a.id, coalesce(encode(a.terms, 'hex'), ''), coalesce(a.happened_on, "
         "a.published_at::date) - DATE '1970-01-01', coalesce(a.duplicate_of, 0), "
         "coalesce(o.event_id, 0), coalesce((SELECT string_agg(m.entity_id || ':' || m.count, "
-        "',') FROM mentions m WHERE m.article_id = a.id), '') FROM articles a LEFT JOIN articles o "
+        "',' ORDER BY m.count DESC, m.entity_id) FROM mentions m WHERE m.article_id = a.id), '') "
+        "FROM articles a LEFT JOIN articles o "
         "ON o.id = a.duplicate_of WHERE a.clustered_at IS NULL ORDER BY a.id LIMIT $1::int",
         1};
 

@@ -30,12 +30,14 @@
 #include "log.h"
 
 #define BATCH 256
-#define HORIZON_DAYS 45  /* events reloaded at start: active within this */
-#define NEAR_LIMIT 200   /* stored events loaded for one late article */
-#define STORY_LIMIT 20   /* stored story candidates loaded for one event */
-#define DF_SAVE_S 10     /* document frequencies saved this often (seconds) */
-#define IDLE_MS 250      /* poll when idle (other processes store articles too) */
-#define QUERY_ENTITIES 8 /* a late article's entities used to find stored events */
+#define HORIZON_DAYS 45 /* events reloaded at start: active within this */
+#define NEAR_LIMIT 200  /* stored events loaded for one late article */
+#define STORY_LIMIT 20  /* stored story candidates loaded for one event */
+#define DF_SAVE_S 10    /* document frequencies saved this often (seconds) */
+#define IDLE_MS 250     /* poll when idle (other processes store articles too) */
+#define QUERY_ENTITIES                                                                             \
+	8 /* a late article's most mentioned entities (db_cluster_pending                          \
+	   * gives them heaviest first) used to find stored events */
 
 struct clusterer {
 	struct db_pool *pool;

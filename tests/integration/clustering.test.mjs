@@ -212,3 +212,17 @@ test('after a curation the leader rebuilds the events it changed, and places new
 	const stale = await sql(`SELECT count(*) FROM events WHERE id IN (${Number(events.frDelhi)}, ${Number(split)}) AND centroid IS NULL`);
 	assert.equal(stale, '0', 'both centroids were rebuilt');
 });
+
+test('a damaged stored centroid does not stop the leader after a restart', async () => {
+	await sql(`UPDATE events SET centroid = '\\x0102'::bytea WHERE id = ${Number(events.enQuake)}`);
+	await restartServer();
+	const r = await api('POST', '/articles', { body: {
+		url: 'https://cluster.example.com/2026/03/11/chile-aftershock',
+		source: 'Example Times',
+		published_at: '2026-03-11T10:00:00Z',
+		title: 'Aftershock rattles northern Chile a day after deadly earthquake',
+		text: 'A strong aftershock shook Antofagasta in northern Chile on Wednesday, a day after the magnitude 7.1 earthquake that killed three people, the national emergency office said.\n\nRescue teams paused their search of collapsed houses in the port city for an hour.',
+	} });
+	assert.equal(r.status, 201, JSON.stringify(r.json));
+	assert.ok(r.json.event_id, 'the leader still places articles');
+});
