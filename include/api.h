@@ -32,6 +32,14 @@ const struct http_route *api_routes(size_t *n);
 int api_check_params(const struct http_request *req, struct http_response *res,
                      const char *const *allowed);
 const char *api_param(const struct http_request *req, const char *name);
+/* ?lang=: 2 or 3 ASCII letters, lower-cased into buf (4 bytes); *out is buf,
+ * or NULL when absent. 400 otherwise. */
+int api_param_lang(const struct http_request *req, struct http_response *res, char *buf,
+                   const char **out);
+/* ?kind= of an event: one of text_event_kind_name()'s (NULL when absent);
+ * 400 otherwise. */
+int api_param_event_kind(const struct http_request *req, struct http_response *res,
+                         const char **out);
 /* A positive 64-bit id from a path segment or parameter; 400 otherwise. */
 int api_parse_id(const char *text, const char *what, struct http_response *res, int64_t *out);
 int api_param_limit(const struct http_request *req, struct http_response *res, int *limit);

@@ -22,16 +22,6 @@ static bool valid_kind(const char *k)
 	       strcmp(k, "organization") == 0 || strcmp(k, "other") == 0;
 }
 
-static bool valid_lang(const char *l)
-{
-	size_t i;
-
-	for (i = 0; l[i]; i++)
-		if (!((l[i] >= 'a' && l[i] <= 'z') || (l[i] >= 'A' && l[i] <= 'Z')))
-			return false;
-	return i >= 2 && i <= 3;
-}
-
 /* A letter or digit: ASCII alphanumerics, or any non-ASCII character. */
 static bool has_word_char(const char *s)
 {
@@ -62,7 +52,6 @@ void api_entities_list(void *app_, const struct http_request *req, struct http_r
 	struct entities_read r = {&q, &page};
 	const char *text, *sort;
 	char *prefix = NULL, lang[4];
-	size_t i;
 	int has = 0, err;
 
 	if (api_check_params(req, res, ENTITY_PARAMS) || api_param_limit(req, res, &q.limit) ||
@@ -76,18 +65,8 @@ void api_entities_list(void *app_, const struct http_request *req, struct http_r
 		             "other");
 		return;
 	}
-	q.lang = api_param(req, "lang");
-	if (q.lang) {
-		if (!valid_lang(q.lang)) {
-			http_problem(res, 400,
-			             "parameter 'lang' must be a 2 or 3 letter language code");
-			return;
-		}
-		for (i = 0; q.lang[i]; i++)
-			lang[i] = (char)(q.lang[i] | 0x20);
-		lang[i] = '\0';
-		q.lang = lang;
-	}
+	if (api_param_lang(req, res, lang, &q.lang))
+		return;
 	sort = api_param(req, "sort");
 	if (!sort || strcmp(sort, "mentions") == 0) {
 		q.sort = DB_ENTITY_BY_MENTIONS;

@@ -4,7 +4,6 @@
  * {"id": old, "merged_into": new}, as merged entities do. */
 #include "api.h"
 #include "db.h"
-#include "text.h"
 #include "timeutil.h"
 
 #include <errno.h>
@@ -22,32 +21,6 @@ static const char *const NO_PARAMS[] = {NULL};
 static const char *const PAGE_PARAMS[] = {"limit", "cursor", NULL};
 
 #define MAX_SPLIT 1000
-
-static bool valid_event_kind(const char *k)
-{
-	int i;
-
-	for (i = 0; i < TEXT_EVENT_KINDS; i++)
-		if (strcmp(k, text_event_kind_name((enum text_event_kind)i)) == 0)
-			return true;
-	return false;
-}
-
-/* 2 or 3 ASCII letters, lower-cased into out (4 bytes). */
-static bool lang_tag(const char *l, char *out)
-{
-	size_t i;
-
-	for (i = 0; l[i]; i++) {
-		char c = l[i];
-
-		if (i >= 3 || !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
-			return false;
-		out[i] = (char)(c | 0x20);
-	}
-	out[i] = '\0';
-	return i >= 2;
-}
 
 /* entity: repeatable, each a comma-separated list of ids; all required. */
 static int param_entities(const struct http_request *req, struct http_response *res,
@@ -135,21 +108,8 @@ void api_events_list(void *app_, const struct http_request *req, struct http_res
 		http_problem(res, 400, "parameter 'q' is longer than 1000 bytes");
 		return;
 	}
-	v = api_param(req, "lang");
-	if (v && !lang_tag(v, lang)) {
-		http_problem(res, 400, "parameter 'lang' must be a 2 or 3 letter language code");
+	if (api_param_lang(req, res, lang, &q.lang) || api_param_event_kind(req, res, &q.kind))
 		return;
-	}
-	q.lang = v ? lang : NULL;
-	q.kind = api_param(req, "kind");
-	if (q.kind && !valid_event_kind(q.kind)) {
-		http_problem(
-		        res, 400,
-		        "parameter 'kind' must be one of the event kinds (docs/events.md), got "
-		        "'%.40s'",
-		        q.kind);
-		return;
-	}
 	v = api_param(req, "location");
 	if (v && api_parse_id(v, "parameter 'location'", res, &q.location_id))
 		return;

@@ -48,6 +48,49 @@ int api_check_params(const struct http_request *req, struct http_response *res,
 	return 0;
 }
 
+int api_param_lang(const struct http_request *req, struct http_response *res, char *buf,
+                   const char **out)
+{
+	const char *v = api_param(req, "lang");
+	size_t i;
+
+	*out = NULL;
+	if (!v)
+		return 0;
+	for (i = 0; v[i]; i++) {
+		char c = v[i];
+
+		if (i >= 3 || !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+			break;
+		buf[i] = (char)(c | 0x20);
+	}
+	if (v[i] || i < 2) {
+		http_problem(res, 400, "parameter 'lang' must be a 2 or 3 letter language code");
+		return -EINVAL;
+	}
+	buf[i] = '\0';
+	*out = buf;
+	return 0;
+}
+
+int api_param_event_kind(const struct http_request *req, struct http_response *res,
+                         const char **out)
+{
+	const char *v = api_param(req, "kind");
+	int i;
+
+	*out = v;
+	if (!v)
+		return 0;
+	for (i = 0; i < TEXT_EVENT_KINDS; i++)
+		if (strcmp(v, text_event_kind_name((enum text_event_kind)i)) == 0)
+			return 0;
+	http_problem(
+	        res, 400,
+	        "parameter 'kind' must be one of the event kinds (docs/events.md), got '%.40s'", v);
+	return -EINVAL;
+}
+
 const char *api_param(const struct http_request *req, const char *name)
 {
 	size_t i;

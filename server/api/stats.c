@@ -2,7 +2,6 @@
  * charts, every bucket present. */
 #include "api.h"
 #include "db.h"
-#include "text.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -13,31 +12,6 @@ static const char *const TIMELINE_PARAMS[] = {
         "what", "interval", "q", "entity", "event", "from", "to", "kind", "location", "lang", NULL};
 
 #define MAX_BUCKETS 1000
-
-static bool event_kind(const char *k)
-{
-	int i;
-
-	for (i = 0; i < TEXT_EVENT_KINDS; i++)
-		if (strcmp(k, text_event_kind_name((enum text_event_kind)i)) == 0)
-			return true;
-	return false;
-}
-
-/* 2 or 3 ASCII letters, lower-cased into out (4 bytes), as GET /events. */
-static bool lang_code(const char *l, char *out)
-{
-	size_t n = strlen(l), i;
-
-	if (n < 2 || n > 3)
-		return false;
-	for (i = 0; i <= n; i++) {
-		if (i < n && !((l[i] >= 'a' && l[i] <= 'z') || (l[i] >= 'A' && l[i] <= 'Z')))
-			return false;
-		out[i] = i < n ? (char)(l[i] | 0x20) : '\0';
-	}
-	return true;
-}
 
 struct timeline_read {
 	const struct db_timeline_query *q;
@@ -92,24 +66,13 @@ void api_stats_timeline(void *app, const struct http_request *req, struct http_r
 	v = api_param(req, "event");
 	if (v && api_parse_id(v, "parameter 'event'", res, &q.event_id))
 		return;
-	q.kind = api_param(req, "kind");
-	if (q.kind && !event_kind(q.kind)) {
-		http_problem(
-		        res, 400,
-		        "parameter 'kind' must be one of the event kinds (docs/events.md), got "
-		        "'%.40s'",
-		        q.kind);
+	if (api_param_event_kind(req, res, &q.kind))
 		return;
-	}
 	v = api_param(req, "location");
 	if (v && api_parse_id(v, "parameter 'location'", res, &q.location_id))
 		return;
-	v = api_param(req, "lang");
-	if (v && !lang_code(v, lang)) {
-		http_problem(res, 400, "parameter 'lang' must be a 2 or 3 letter language code");
+	if (api_param_lang(req, res, lang, &q.lang))
 		return;
-	}
-	q.lang = v ? lang : NULL;
 	err = api_read(app, API_FROM_REPLICA, read_timeline, &r);
 	if (err == -ERANGE) {
 		http_problem(res, 400,
