@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "../server/text/internal.h" /* the event stages, timed alone */
+#include "strbuf.h"
 #include "text.h"
 
 struct input {
@@ -31,30 +32,6 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	if (buf) {
-		buf[n] = '\0';
-		*len = (size_t)n;
-	}
-	return buf;
 }
 
 static size_t load(const char *dir, struct input *in, size_t max)
@@ -74,9 +51,8 @@ static size_t load(const char *dir, struct input *in, size_t max)
 		if (!html && !(l > 4 && strcmp(e->d_name + l - 4, ".txt") == 0))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		in[n].data = slurp(path, &in[n].len);
 		in[n].html = html;
-		if (in[n].data)
+		if (strbuf_read_file(path, &in[n].data, &in[n].len) == 0)
 			n++;
 	}
 	closedir(d);

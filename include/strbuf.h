@@ -24,5 +24,8 @@ __attribute__((format(printf, 2, 3))) int strbuf_addf(struct strbuf *sb, const c
 void strbuf_reset(struct strbuf *sb);
 /* Hand the bytes to the caller (free() them); sb is empty again. */
 char *strbuf_detach(struct strbuf *sb, size_t *len);
+/* A whole file into a new NUL-terminated buffer (*out, free() it; *len its
+ * size when len is not NULL). 0, or -errno (-ENOENT, -EIO, -ENOMEM...). */
+int strbuf_read_file(const char *path, char **out, size_t *len);
 
 #endif

@@ -31,6 +31,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "strbuf.h"
+
 struct gold_span {
 	int start, end;
 	int type; /* enum ner_type; NER_NONE for other kinds */
@@ -203,24 +205,9 @@ static inline size_t gold_fields(char *line, char sep, char **f, size_t max)
 
 static inline char *gold_read(const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
+	char *buf = NULL;
 
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	if (buf)
-		buf[n] = '\0';
-	fclose(f);
-	return buf;
+	return strbuf_read_file(path, &buf, NULL) ? NULL : buf;
 }
 
 /* Iterate over the lines of buf (modified in place). */

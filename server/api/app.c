@@ -45,27 +45,19 @@ const struct http_route *api_routes(size_t *n)
 int api_app_init(struct api_app *app, const struct config *cfg, struct db_pool *pool,
                  struct ingest *ingest)
 {
-	struct strbuf sb = STRBUF_INIT;
-	char chunk[8192];
-	size_t got;
-	FILE *f;
+	int err;
 
 	memset(app, 0, sizeof(*app));
 	app->cfg = cfg;
 	app->pool = pool;
 	app->ingest = ingest;
-	f = fopen(cfg->openapi_path, "rb");
-	if (!f) {
+	err = strbuf_read_file(cfg->openapi_path, &app->openapi, &app->openapi_len);
+	if (err == -ENOMEM)
+		return err;
+	if (err)
 		log_warn("api: cannot read '%s': GET /openapi.yaml will answer 404",
 		         cfg->openapi_path);
-		return 0;
-	}
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (strbuf_add(&sb, chunk, got))
-			break;
-	fclose(f);
-	app->openapi = strbuf_detach(&sb, &app->openapi_len);
-	return app->openapi ? 0 : -ENOMEM;
+	return 0;
 }
 
 void api_app_release(struct api_app *app)

@@ -114,3 +114,29 @@ char *strbuf_detach(struct strbuf *sb, size_t *len)
 	strbuf_init(sb);
 	return out;
 }
+
+int strbuf_read_file(const char *path, char **out, size_t *len)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char chunk[8192];
+	size_t got;
+	FILE *f = fopen(path, "rb");
+	int err = 0;
+
+	if (!f)
+		return -errno;
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		err = strbuf_add(&sb, chunk, got);
+		if (err)
+			break;
+	}
+	if (!err && ferror(f))
+		err = -EIO;
+	fclose(f);
+	if (err) {
+		strbuf_release(&sb);
+		return err;
+	}
+	*out = strbuf_detach(&sb, len);
+	return *out ? 0 : -ENOMEM;
+}

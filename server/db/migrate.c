@@ -44,32 +44,6 @@ static void migrations_free(struct migration *m, size_t n)
 	free(m);
 }
 
-static int read_file(const char *path, char **out)
-{
-	struct strbuf sb = STRBUF_INIT;
-	char chunk[8192];
-	size_t got;
-	FILE *f = fopen(path, "rb");
-	int err = 0;
-
-	if (!f)
-		return -errno;
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		err = strbuf_add(&sb, chunk, got);
-		if (err)
-			break;
-	}
-	if (!err && ferror(f))
-		err = -EIO;
-	fclose(f);
-	if (err) {
-		strbuf_release(&sb);
-		return err;
-	}
-	*out = strbuf_detach(&sb, NULL);
-	return *out ? 0 : -ENOMEM;
-}
-
 static int by_version(const void *a, const void *b)
 {
 	const struct migration *x = a, *y = b;
@@ -121,7 +95,7 @@ static int load_dir(const char *dir, struct migration **out, size_t *n_out)
 		list[n].name = strdup(e->d_name);
 		n++;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (!list[n - 1].name || (err = read_file(path, &list[n - 1].sql)))
+		if (!list[n - 1].name || (err = strbuf_read_file(path, &list[n - 1].sql, NULL)))
 			break;
 		sha256_hex(list[n - 1].sql, strlen(list[n - 1].sql), list[n - 1].checksum);
 	}

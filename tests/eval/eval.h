@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "strbuf.h"
+
 /* $CORPORA/rel, or NULL when it does not exist (the caller skips). */
 static inline const char *eval_path(const char *rel, char *buf, size_t size)
 {
@@ -37,26 +39,9 @@ static inline void eval_skip(const char *stage, const char *dataset, const char 
 /* Whole file into a NUL-terminated buffer (free it), NULL on failure. */
 static inline char *eval_read_file(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
 	char *buf = NULL;
-	long n;
 
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-		buf = malloc((size_t)n + 1);
-		if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-			free(buf);
-			buf = NULL;
-		}
-		if (buf) {
-			buf[n] = '\0';
-			if (len)
-				*len = (size_t)n;
-		}
-	}
-	fclose(f);
-	return buf;
+	return strbuf_read_file(path, &buf, len) ? NULL : buf;
 }
 
 #endif
