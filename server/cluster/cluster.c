@@ -50,8 +50,10 @@ struct event {
 	struct cday days[DAY_VOTES];
 	int n_days;
 	int n_articles;
-	uint64_t touched; /* tick of the last change: eviction order */
-	uint64_t mark;    /* tick of the last query that saw it: dedup */
+	double norm;         /* centroid's tf-idf length, as of norm_epoch */
+	uint64_t norm_epoch; /* 0: to compute (the centroid changed) */
+	uint64_t touched;    /* tick of the last change: eviction order */
+	uint64_t mark;       /* tick of the last query that saw it: dedup */
 	bool alive;
 	bool pinned; /* not evicted (cluster_pin) */
 };
@@ -65,6 +67,11 @@ struct cluster {
 	struct cluster_params p;
 	struct u64map df; /* term -> document frequency */
 	uint64_t n_docs;
+	/* Centroid lengths are cached per idf epoch: an epoch ends when the
+	 * document count has grown by 1/64 (or the frequencies were loaded),
+	 * so a length is at most that stale while a query costs the article's
+	 * terms, not every candidate's 160 idf lookups. */
+	uint64_t epoch, epoch_end;
 	struct event *ev; /* slots */
 	size_t n_ev, cap_ev, n_alive;
 	struct u64map by_id; /* event id -> slot + 1 */
@@ -107,6 +114,7 @@ struct cluster *cluster_new(const struct cluster_params *p)
 		c->p = *p;
 	else
 		cluster_params_default(&c->p);
+	c->epoch = 1;
 	return c;
 }
 
@@ -150,6 +158,18 @@ static uint64_t entity_key(int64_t id)
 	return (uint64_t)id << 2 | 1;
 }
 
+static void epoch_restart(struct cluster *c)
+{
+	c->epoch++;
+	c->epoch_end = c->n_docs + (c->n_docs / 64 > 1 ? c->n_docs / 64 : 1);
+}
+
+static void epoch_advance(struct cluster *c)
+{
+	if (c->n_docs >= c->epoch_end)
+		epoch_restart(c);
+}
+
 int cluster_observe(struct cluster *c, const struct cluster_input *a)
 {
 	size_t i;
@@ -162,6 +182,7 @@ int cluster_observe(struct cluster *c, const struct cluster_input *a)
 		(*v)++;
 	}
 	c->n_docs++;
+	epoch_advance(c);
 	return 0;
 }
 
@@ -172,12 +193,14 @@ int cluster_df_set(struct cluster *c, uint32_t term, uint32_t df)
 	if (!v)
 		return -ENOMEM;
 	*v = df;
+	epoch_restart(c); /* frequencies replaced: lengths are stale */
 	return 0;
 }
 
 void cluster_df_total_set(struct cluster *c, uint64_t n_docs)
 {
 	c->n_docs = n_docs;
+	epoch_restart(c);
 }
 
 uint64_t cluster_df_total(const struct cluster *c)
@@ -221,6 +244,25 @@ static double idf(const struct cluster *cc, uint32_t term)
 static double tfw(double tf)
 {
 	return tf > 0 ? 1.0 + log(tf) : 0;
+}
+
+/* Length of an event's tf-idf centroid, cached for the idf epoch. */
+static double centroid_norm(const struct cluster *c, const struct event *ce)
+{
+	struct event *e = (struct event *)ce; /* the length is a cache */
+	double n2 = 0;
+	uint32_t j;
+
+	if (e->norm_epoch == c->epoch)
+		return e->norm;
+	for (j = 0; j < e->n_terms; j++) {
+		double w = e->terms[j].sum * idf(c, e->terms[j].id);
+
+		n2 += w * w;
+	}
+	e->norm = sqrt(n2);
+	e->norm_epoch = c->epoch;
+	return e->norm;
 }
 
 /* ---- events and the inverted index ---- */
@@ -535,6 +577,7 @@ static int add_terms(struct cluster *c, struct event *e, const struct cluster_in
 	free(r);
 	free(e->terms);
 	e->terms = v;
+	e->norm_epoch = 0;
 	e->n_terms = (uint32_t)k;
 	return err;
 }
@@ -615,32 +658,79 @@ int cluster_add(struct cluster *c, int64_t event, const struct cluster_input *a,
 
 /* ---- scoring ---- */
 
-/* TF-IDF cosine between an article and an event centroid. The article's
- * side is computed once per choice: aw[i] = tfw(tf) * idf of its term i,
- * na the sum of their squares. */
-static double cosine_article(const struct cluster *c, const struct cluster_input *a,
-                             const double *aw, double na, const struct event *e)
+/* The article's side of the cosine, built once per choice: its terms'
+ * tf-idf weights times their idf (the centroid side brings its sums), in an
+ * open-addressed table behind a bit filter, so that a candidate costs one
+ * mostly-missing bit test per centroid term instead of a merge of two
+ * sorted lists (hundreds of candidates per article). */
+struct query {
+	uint64_t filter[64]; /* bit (id & 4095): some term may have this id */
+	uint32_t *ids;       /* 0 = empty slot; ids are stored + 1 */
+	double *w;
+	size_t mask;
+	double norm; /* length of the article's tf-idf vector */
+};
+
+static int query_build(struct cluster *c, const struct cluster_input *a, struct query *q)
 {
-	double dot = 0, ne = 0;
-	size_t i = 0, j = 0;
+	size_t cap = 16, i;
+	double n2 = 0;
 
+	while (cap < 2 * a->n_terms)
+		cap *= 2;
+	memset(q->filter, 0, sizeof(q->filter));
+	q->ids = calloc(cap, sizeof(*q->ids));
+	q->w = malloc(cap * sizeof(*q->w));
+	q->mask = cap - 1;
+	if (!q->ids || !q->w) {
+		free(q->ids);
+		free(q->w);
+		return -ENOMEM;
+	}
+	for (i = 0; i < a->n_terms; i++) {
+		uint32_t id = a->terms[i].id;
+		double ai = idf(c, id), aw = tfw(a->terms[i].tf) * ai;
+		size_t k = (id * 0x9e3779b1u) & q->mask;
+
+		while (q->ids[k] && q->ids[k] != id + 1)
+			k = (k + 1) & q->mask;
+		q->ids[k] = id + 1;
+		q->w[k] = aw * ai;
+		q->filter[(id >> 6) & 63] |= 1ull << (id & 63);
+		n2 += aw * aw;
+	}
+	q->norm = sqrt(n2);
+	return 0;
+}
+
+static void query_release(struct query *q)
+{
+	free(q->ids);
+	free(q->w);
+}
+
+/* TF-IDF cosine between the article (q) and an event centroid. */
+static double cosine_article(const struct cluster *c, const struct query *q, const struct event *e)
+{
+	double dot = 0, ne;
+	uint32_t j;
+
+	if (q->norm <= 0)
+		return 0;
 	for (j = 0; j < e->n_terms; j++) {
-		double w = e->terms[j].sum * idf(c, e->terms[j].id);
+		uint32_t id = e->terms[j].id;
+		size_t k;
 
-		ne += w * w;
+		if (!(q->filter[(id >> 6) & 63] >> (id & 63) & 1))
+			continue;
+		for (k = (id * 0x9e3779b1u) & q->mask; q->ids[k]; k = (k + 1) & q->mask)
+			if (q->ids[k] == id + 1) {
+				dot += q->w[k] * e->terms[j].sum;
+				break;
+			}
 	}
-	for (i = 0, j = 0; i < a->n_terms && j < e->n_terms;) {
-		if (a->terms[i].id < e->terms[j].id) {
-			i++;
-		} else if (e->terms[j].id < a->terms[i].id) {
-			j++;
-		} else {
-			dot += aw[i] * e->terms[j].sum * idf(c, a->terms[i].id);
-			i++;
-			j++;
-		}
-	}
-	return na > 0 && ne > 0 ? dot / sqrt(na * ne) : 0;
+	ne = dot > 0 ? centroid_norm(c, e) : 0;
+	return ne > 0 ? dot / (q->norm * ne) : 0;
 }
 
 /* Share of the article's entity mass that the event's articles mention,
@@ -688,13 +778,13 @@ static double date_factor(const struct cluster *c, int32_t a, int32_t b)
 	return 1.0 - (double)(d - 2) / (c->p.window_days - 1);
 }
 
-static void score(const struct cluster *c, const struct cluster_input *a, const double *aw,
-                  double na, const struct event *e, double dfactor, struct cluster_choice *s)
+static void score(const struct cluster *c, const struct cluster_input *a, const struct query *q,
+                  const struct event *e, double dfactor, struct cluster_choice *s)
 {
 	double wt = c->p.w_terms, we = c->p.w_entities;
 
 	s->event = e->id;
-	s->cos = cosine_article(c, a, aw, na, e);
+	s->cos = cosine_article(c, q, e);
 	s->support = support(a, e);
 	s->date_factor = dfactor;
 	/* Without entities on either side, the terms decide alone. */
@@ -763,16 +853,12 @@ int cluster_choose(struct cluster *c, const struct cluster_input *a, struct clus
 {
 	uint32_t *slots;
 	size_t n = candidates(c, a, &slots), i;
-	double *aw = malloc((a->n_terms ? a->n_terms : 1) * sizeof(*aw)), na = 0;
+	struct query q;
 
 	*out = (struct cluster_choice){0};
-	if (!aw) {
+	if (query_build(c, a, &q)) {
 		free(slots);
 		return -ENOMEM;
-	}
-	for (i = 0; i < a->n_terms; i++) {
-		aw[i] = tfw(a->terms[i].tf) * idf(c, a->terms[i].id);
-		na += aw[i] * aw[i];
 	}
 	for (i = 0; i < n; i++) {
 		const struct event *e = &c->ev[slots[i]];
@@ -783,7 +869,7 @@ int cluster_choose(struct cluster *c, const struct cluster_input *a, struct clus
 
 		if (dfactor <= 0)
 			continue;
-		score(c, a, aw, na, e, dfactor, &s);
+		score(c, a, &q, e, dfactor, &s);
 		out->candidates++;
 		if (s.score >= c->p.threshold &&
 		    (s.score > out->score || (s.score == out->score && s.event < out->event))) {
@@ -793,7 +879,7 @@ int cluster_choose(struct cluster *c, const struct cluster_input *a, struct clus
 			out->candidates = seen;
 		}
 	}
-	free(aw);
+	query_release(&q);
 	free(slots);
 	return 0;
 }
@@ -829,18 +915,28 @@ int cluster_event_view(const struct cluster *cc, int64_t event, struct cluster_i
 }
 
 /* An event's core participants: its most mentioned entities, named by at
- * least CORE_SHARE of its articles. Returns how many (<= CORE_MAX). */
+ * least CORE_SHARE of its articles, heaviest first (ties: the entity kept
+ * first). Returns how many (<= CORE_MAX). A selection, not a sort: it runs
+ * for every story candidate. */
 static size_t core(const struct event *e, int64_t *out)
 {
-	struct ranked r[ENTITIES_MAX];
-	size_t n = 0, i;
+	struct ranked r[CORE_MAX];
+	size_t n = 0, i, k;
 
-	for (i = 0; i < e->n_ents; i++)
-		r[i] = (struct ranked){e->ents[i].sum, (uint32_t)i};
-	qsort(r, e->n_ents, sizeof(*r), by_weight_desc);
-	for (i = 0; i < e->n_ents && n < CORE_MAX; i++)
-		if (r[i].w >= CORE_SHARE * e->n_articles)
-			out[n++] = e->ents[r[i].i].id;
+	for (i = 0; i < e->n_ents; i++) {
+		struct ranked x = {e->ents[i].sum, (uint32_t)i};
+
+		if (x.w < CORE_SHARE * e->n_articles)
+			continue;
+		if (n == CORE_MAX && by_weight_desc(&x, &r[n - 1]) >= 0)
+			continue;
+		k = n < CORE_MAX ? n++ : n - 1;
+		for (; k > 0 && by_weight_desc(&x, &r[k - 1]) < 0; k--)
+			r[k] = r[k - 1];
+		r[k] = x;
+	}
+	for (i = 0; i < n; i++)
+		out[i] = e->ents[r[i].i].id;
 	return n;
 }
 
@@ -860,19 +956,9 @@ size_t cluster_event_core(const struct cluster *c, int64_t event, int64_t *out, 
 
 static double centroid_cosine(const struct cluster *c, const struct event *a, const struct event *b)
 {
-	double dot = 0, na = 0, nb = 0;
+	double dot = 0, na = centroid_norm(c, a), nb = centroid_norm(c, b);
 	uint32_t i, j;
 
-	for (i = 0; i < a->n_terms; i++) {
-		double w = a->terms[i].sum * idf(c, a->terms[i].id);
-
-		na += w * w;
-	}
-	for (j = 0; j < b->n_terms; j++) {
-		double w = b->terms[j].sum * idf(c, b->terms[j].id);
-
-		nb += w * w;
-	}
 	for (i = 0, j = 0; i < a->n_terms && j < b->n_terms;) {
 		if (a->terms[i].id < b->terms[j].id) {
 			i++;
@@ -886,22 +972,38 @@ static double centroid_cosine(const struct cluster *c, const struct event *a, co
 			j++;
 		}
 	}
-	return na > 0 && nb > 0 ? dot / sqrt(na * nb) : 0;
+	return na > 0 && nb > 0 ? dot / (na * nb) : 0;
+}
+
+static size_t shared_core(const int64_t *ca, size_t na, const int64_t *cb, size_t nb)
+{
+	size_t i, j, s = 0;
+
+	for (i = 0; i < na; i++)
+		for (j = 0; j < nb; j++)
+			s += ca[i] == cb[j];
+	return s;
+}
+
+/* Half the share of the smaller core the two events share, half their
+ * centroids' cosine; ca/na: a's core, cb/nb: b's. */
+static double similarity_of(const struct cluster *c, const struct event *a, const int64_t *ca,
+                            size_t na, const struct event *b, const int64_t *cb, size_t nb,
+                            size_t shared)
+{
+	double ent = na && nb ? (double)shared / (double)(na < nb ? na : nb) : 0;
+
+	return 0.5 * ent + 0.5 * centroid_cosine(c, a, b);
 }
 
 static double similarity(const struct cluster *c, const struct event *a, const struct event *b,
                          size_t *shared)
 {
 	int64_t ca[CORE_MAX], cb[CORE_MAX];
-	size_t na = core(a, ca), nb = core(b, cb), i, j, s = 0;
-	double ent;
+	size_t na = core(a, ca), nb = core(b, cb);
 
-	for (i = 0; i < na; i++)
-		for (j = 0; j < nb; j++)
-			s += ca[i] == cb[j];
-	*shared = s;
-	ent = na && nb ? (double)s / (double)(na < nb ? na : nb) : 0;
-	return 0.5 * ent + 0.5 * centroid_cosine(c, a, b);
+	*shared = shared_core(ca, na, cb, nb);
+	return similarity_of(c, a, ca, na, b, cb, nb, *shared);
 }
 
 double cluster_event_similarity(const struct cluster *c, int64_t a, int64_t b)
@@ -931,14 +1033,18 @@ int64_t cluster_story_candidate(const struct cluster *cc, int64_t event)
 		gather(c, entity_key(ids[i]), &slots, &n, &cap);
 	for (i = 0; i < n; i++) {
 		const struct event *o = &c->ev[slots[i]];
-		size_t shared;
+		int64_t oc[CORE_MAX];
+		size_t no, shared;
 		double s;
 
 		if (o->id >= event)
 			continue; /* chain to earlier events only */
-		s = similarity(c, e, o, &shared);
-		if (shared >= 2 && s >= c->p.story_threshold &&
-		    (s > top || (s == top && o->id < best))) {
+		no = core(o, oc);
+		shared = shared_core(ids, k, oc, no);
+		if (shared < 2)
+			continue; /* never a story link: not worth the cosine */
+		s = similarity_of(c, e, ids, k, o, oc, no, shared);
+		if (s >= c->p.story_threshold && (s > top || (s == top && o->id < best))) {
 			top = s;
 			best = o->id;
 		}

@@ -7,6 +7,7 @@
 
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,6 +199,60 @@ static void test_choice_is_pure_and_deterministic(void **state)
 	cluster_free(c);
 }
 
+/* The TF-IDF cosine computed here, from the public frequencies and the
+ * event's view, as the documentation defines it. */
+static double expected_cosine(const struct cluster *c, const struct cluster_input *a, int64_t ev)
+{
+	struct cluster_input v;
+	double dot = 0, na = 0, ne = 0, n = (double)cluster_df_total(c);
+	size_t i, j;
+	int n_articles;
+
+	assert_int_equal(cluster_event_view(c, ev, &v, &n_articles), 0);
+	for (i = 0; i < a->n_terms; i++) {
+		double w = (1 + log(a->terms[i].tf)) *
+		           log(1 + (n + 1) / (cluster_df(c, a->terms[i].id) + 1.0));
+
+		na += w * w;
+		for (j = 0; j < v.n_terms; j++)
+			if (v.terms[j].id == a->terms[i].id)
+				dot += w * v.terms[j].tf *
+				       log(1 + (n + 1) / (cluster_df(c, a->terms[i].id) + 1.0));
+	}
+	for (j = 0; j < v.n_terms; j++) {
+		double w = v.terms[j].tf * log(1 + (n + 1) / (cluster_df(c, v.terms[j].id) + 1.0));
+
+		ne += w * w;
+	}
+	return dot / sqrt(na * ne);
+}
+
+/* The cached centroid length follows the centroid: after an article joins,
+ * the next choice scores against the grown centroid, not the old length. */
+static void test_cosine_follows_a_growing_centroid(void **state)
+{
+	struct cluster *c = cluster_new(NULL);
+	struct cluster_choice x;
+	int64_t next = 1;
+	struct art a, b;
+
+	(void)state;
+	background(c);
+	make(&a, "summit leaders met geneva talks arms control", SUMMIT_ENTS, 20000);
+	feed(c, &a, &next);
+	make(&b, "geneva summit talks leaders treaty", SUMMIT_ENTS, 20001);
+	assert_int_equal(cluster_choose(c, &b.in, &x), 0);
+	assert_int_equal(x.event, 1);
+	assert_true(fabs(x.cos - expected_cosine(c, &b.in, 1)) < 1e-6);
+	/* Joins without a new document count: only the centroid changed. */
+	assert_int_equal(cluster_add(c, 1, &b.in, 1), 0);
+	make(&a, "treaty treaty signed geneva", SUMMIT_ENTS, 20001);
+	assert_int_equal(cluster_choose(c, &a.in, &x), 0);
+	assert_int_equal(x.event, 1);
+	assert_true(fabs(x.cos - expected_cosine(c, &a.in, 1)) < 1e-6);
+	cluster_free(c);
+}
+
 /* One arrival order, two runs: the same decisions. */
 static void test_same_order_same_partition(void **state)
 {
@@ -328,6 +383,7 @@ int main(void)
 	        cmocka_unit_test(test_date_window_splits_later_meeting_then_story),
 	        cmocka_unit_test(test_one_shared_participant_is_not_a_story),
 	        cmocka_unit_test(test_choice_is_pure_and_deterministic),
+	        cmocka_unit_test(test_cosine_follows_a_growing_centroid),
 	        cmocka_unit_test(test_same_order_same_partition),
 	        cmocka_unit_test(test_view_reload_and_eviction),
 	        cmocka_unit_test(test_pinned_events_are_not_evicted),
