@@ -48,6 +48,18 @@ NEWSD_KB_DEFAULT= "$NEWSD_BIN" migrate >"$TMP/migrate.log" 2>&1 || {
 psql_() { psql "$URL" -v ON_ERROR_STOP=1 -qAt "$@"; }
 
 now() { date +%s.%N; }
+# CPU seconds PostgreSQL has used so far: its live processes, plus the
+# backends that exited (reaped by the postmaster: its children's times).
+# Steadier than wall time on a shared machine.
+pg_cpu() {
+	local pm tick
+	pm=$(head -n1 "$TMP/pg/pgdata/postmaster.pid")
+	tick=$(getconf CLK_TCK)
+	{
+		awk '{ print $16 + $17 }' "/proc/$pm/stat"
+		for p in $(pgrep -P "$pm") "$pm"; do awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null; done
+	} | awk -v t="$tick" '{ s += $1 } END { printf "%.2f", s / t }'
+}
 rate() { awk -v n="$1" -v t="$2" 'BEGIN { printf "%.0f", n / t }'; }
 
 echo "kb_bench: generating $N entities" >&2
@@ -62,13 +74,17 @@ t1=$(now)
 T_READ=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
 
 # newsd.
+c0=$(pg_cpu)
 t0=$(now)
-/usr/bin/time -f '%M' -o "$TMP/rss" "$NEWSD_BIN" kb import "$TMP/dump.json.bz2" >"$TMP/import.log" 2>&1 || {
+/usr/bin/time -f '%M %U %S' -o "$TMP/rss" "$NEWSD_BIN" kb import "$TMP/dump.json.bz2" >"$TMP/import.log" 2>&1 || {
 	cat "$TMP/import.log" >&2
 	exit 1
 }
 t1=$(now)
 T_NEWSD=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+sleep 1 # newsd's backend exits after newsd: let the postmaster reap it
+C_NEWSD_PG=$(awk -v a="$c0" -v b="$(pg_cpu)" 'BEGIN { printf "%.1f", b - a }')
+C_NEWSD=$(awk '{ printf "%.1f", $2 + $3 }' "$TMP/rss")
 GOT=$(psql_ -c 'SELECT count(*) FROM entities')
 ALIASES=$(psql_ -c 'SELECT count(*) FROM entity_aliases')
 RSS_MB=$(awk '{ printf "%.1f", $1 / 1024 }' "$TMP/rss")
@@ -96,9 +112,12 @@ awk -F'\t' -v dir="$TMP" '
 			printf "\\copy entity_aliases (norm, entity_id, lang, name) FROM %s/a.%d\nCOMMIT;\n", dir, i > (dir "/copy.sql")
 		}
 	}' "$TMP/entities.tsv" "$TMP/labels.tsv" "$TMP/aliases.tsv"
+c0=$(pg_cpu)
 t0=$(now)
 psql_ -f "$TMP/copy.sql"
 t1=$(now)
+sleep 1
+C_COPY_PG=$(awk -v a="$c0" -v b="$(pg_cpu)" 'BEGIN { printf "%.1f", b - a }')
 T_COPY=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
 
 R_NEWSD=$(rate "$N" "$T_NEWSD")
@@ -110,5 +129,7 @@ R_COPY=$(rate "$N" "$T_COPY")
 	printf '| newsd kb import (.bz2) | %s | %.2f | 1.00 |\n' "$R_NEWSD" "$T_NEWSD"
 	printf '| baseline: decompression alone (bzcat) | %s | %.2f | %s |\n' "$R_READ" "$T_READ" "$(awk -v a="$R_NEWSD" -v b="$R_READ" 'BEGIN { printf "%.2f", a / b }')"
 	printf '| baseline: PostgreSQL COPY of the same rows, 1,000 entities per transaction | %s | %.2f | %s |\n' "$R_COPY" "$T_COPY" "$(awk -v a="$R_NEWSD" -v b="$R_COPY" 'BEGIN { printf "%.2f", a / b }')"
+	printf '\nCPU seconds (steadier than wall time on a shared machine): newsd import: PostgreSQL %s + newsd %s; COPY baseline: PostgreSQL %s (PostgreSQL newsd / COPY: %s)\n' \
+		"$C_NEWSD_PG" "$C_NEWSD" "$C_COPY_PG" "$(awk -v a="$C_NEWSD_PG" -v b="$C_COPY_PG" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
 	printf '\nnewsd peak RSS during the import: %s MB (bounded: one line and three chunks of 20,000 entities at a time)\n' "$RSS_MB"
 } | tee -a "$ROOT/bench/results/latest.txt" 2>/dev/null || true

@@ -539,13 +539,13 @@ struct import_state {
 	const struct kb_import_opts *o;
 	struct kb_stats *st;
 	int64_t file_size;
-	bool bulk; /* the index and foreign keys are dropped */
+	bool bulk; /* the secondary indexes and foreign keys are dropped */
 };
 
 /* AUTO: bulk when the dump should bring at least KB_BULK_MIN_NAMES names
  * and half as many as entity_aliases already holds: rebuilding the trigram
- * index costs about a third of maintaining it row by row (plus the foreign
- * key checks), per name. Estimated from the first chunk. */
+ * and secondary indexes costs about a third of maintaining them row by row
+ * (plus the foreign key checks), per name. Estimated from the first chunk. */
 static int bulk_decide(struct import_state *s, const struct full_chunk *f)
 {
 	int64_t existing = 0, expect;
@@ -562,9 +562,9 @@ static int bulk_decide(struct import_state *s, const struct full_chunk *f)
 	if (s->o->bulk == KB_BULK_AUTO && (expect < KB_BULK_MIN_NAMES || 2 * expect < existing))
 		return 0;
 	log_info("kb: bulk import (%s: about %" PRId64 " names for %" PRId64
-	         " aliases already there): the trigram index of entity_aliases and the foreign "
-	         "keys of entity_aliases and entity_labels are dropped now and rebuilt at the "
-	         "end",
+	         " aliases already there): the secondary indexes of entities and "
+	         "entity_aliases and the foreign keys of entity_aliases and entity_labels are "
+	         "dropped now and rebuilt at the end",
 	         s->o->bulk == KB_BULK_YES ? "--bulk" : "auto", expect, existing);
 	/* Set first: a failure halfway is restored too. */
 	s->bulk = true;
@@ -663,18 +663,17 @@ static int restore(struct import_state *s, bool after_bulk)
 			return -EIO;
 	}
 	if (after_bulk)
-		log_info("kb: bulk import: rebuilding the trigram index of entity_aliases and the "
-		         "foreign keys");
+		log_info("kb: bulk import: rebuilding the secondary indexes and the foreign keys");
 	err = db_kb_restore(c, &restored);
 	if (err)
-		log_error("kb: the trigram index of entity_aliases or the foreign keys of "
-		          "entity_aliases and entity_labels could not be restored: the next import "
-		          "or `newsd migrate` tries again");
+		log_error("kb: the secondary indexes of entities and entity_aliases or the foreign "
+		          "keys of entity_aliases and entity_labels could not be restored: the next "
+		          "import or `newsd migrate` tries again");
 	else if (after_bulk)
-		log_info("kb: bulk import: index and foreign keys rebuilt in %.1f s", now_s() - t0);
+		log_info("kb: bulk import: indexes and foreign keys rebuilt in %.1f s", now_s() - t0);
 	else if (restored)
-		log_warn("kb: restored the trigram index of entity_aliases and the foreign keys an "
-		         "interrupted bulk import had left dropped (%.1f s)",
+		log_warn("kb: restored the secondary indexes and foreign keys an interrupted bulk "
+		         "import had left dropped (%.1f s)",
 		         now_s() - t0);
 	if (c != s->conn)
 		db_pool_release(s->pool, c);
