@@ -666,11 +666,13 @@ static int restore(struct import_state *s, bool after_bulk)
 		log_info("kb: bulk import: rebuilding the secondary indexes and the foreign keys");
 	err = db_kb_restore(c, &restored);
 	if (err)
-		log_error("kb: the secondary indexes of entities and entity_aliases or the foreign "
-		          "keys of entity_aliases and entity_labels could not be restored: the next "
-		          "import or `newsd migrate` tries again");
+		log_error(
+		        "kb: the secondary indexes of entities and entity_aliases or the foreign "
+		        "keys of entity_aliases and entity_labels could not be restored: the next "
+		        "import or `newsd migrate` tries again");
 	else if (after_bulk)
-		log_info("kb: bulk import: indexes and foreign keys rebuilt in %.1f s", now_s() - t0);
+		log_info("kb: bulk import: indexes and foreign keys rebuilt in %.1f s",
+		         now_s() - t0);
 	else if (restored)
 		log_warn("kb: restored the secondary indexes and foreign keys an interrupted bulk "
 		         "import had left dropped (%.1f s)",
