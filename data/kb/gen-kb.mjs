@@ -20,6 +20,8 @@
 //     MIN_CITY_POP, plus every capital; names in many languages from CLDR's
 //     exemplar cities of time zones (cldr-dates-full: "Moscou", "Moskau");
 //     ids "newsd:geonames:<geonameid>";
+//   - exonyms.tsv: names of major cities in other languages that CLDR's
+//     exemplar cities lack ("Pékin", "Genf"; hand-written; see its header);
 //   - curated.tsv: international bodies, institutions, press agencies, office
 //     holders, regions (hand-written; see its header).
 // No other dependency than the packages; no network.
@@ -273,11 +275,32 @@ const biggestByName = new Map();
 for (const c of cities)
 	if (!biggestByName.has(c.name) || c.population > biggestByName.get(c.name).population)
 		biggestByName.set(c.name, c);
+// Curated exonyms (exonyms.tsv): names CLDR's exemplar cities lack. They
+// come first, so that their names are the city's labels ("Geneva", not
+// GeoNames' "Genève", in English).
+const exonyms = new Map(); // "name\tcc" -> { cols, where }
+readFileSync(join(HERE, 'exonyms.tsv'), 'utf8').split('\n').forEach((line, i) => {
+	if (!line.trim() || line.startsWith('#'))
+		return;
+	const cols = line.split('\t');
+	const key = `${cols[0]}\t${cols[1]}`;
+	if (exonyms.has(key))
+		throw new Error(`exonyms.tsv:${i + 1}: duplicate city '${cols[0]}' (${cols[1]})`);
+	exonyms.set(key, { cols, where: `exonyms.tsv:${i + 1}` });
+});
 const keptCities = cities
 	.filter((c) => c.population >= MIN_CITY_POP || c.featureCode === 'PPLC')
 	.sort((a, b) => b.population - a.population || a.cityId - b.cityId);
 for (const c of keptCities) {
 	const e = new Entity(`newsd:geonames:${c.cityId}`, 'location');
+	const ex = exonyms.get(`${c.name}\t${c.country}`);
+	if (ex && !ex.used) {
+		ex.used = true;
+		CURATED_LANGS.forEach((lang, k) => {
+			for (const n of (ex.cols[2 + k] || '').split('|'))
+				e.add(lang, n);
+		});
+	}
 	e.add('en', c.name);
 	if (c.altName && c.altName !== c.name)
 		e.add('en', c.altName);
@@ -298,6 +321,10 @@ for (const c of keptCities) {
 		e.notability = 5;
 	entities.push(e);
 }
+
+for (const { used, where, cols } of exonyms.values())
+	if (!used)
+		throw new Error(`${where}: no kept city '${cols[0]}' in '${cols[1]}'`);
 
 // ---- curated
 const KIND_CLASS = { person: Q_HUMAN, organization: Q_ORGANIZATION, location: Q_REGION };

@@ -46,7 +46,8 @@ test('the default knowledge base is loaded by migrate, once', async () => {
 	for (const [q, name, kind] of [['poutine', 'Vladimir Putin', 'person'], ['путин', 'Vladimir Putin', 'person'],
 		['Vladimir Poutine', 'Vladimir Putin', 'person'], ['moscou', 'Moscow', 'location'],
 		['maison blanche', 'White House', 'organization'], ['États-Unis', 'United States', 'location'],
-		['otan', 'NATO', 'organization']]) {
+		['otan', 'NATO', 'organization'], ['pékin', 'Beijing', 'location'], ['Peking', 'Beijing', 'location'],
+		['genf', 'Geneva', 'location'], ['la haye', 'The Hague', 'location']]) {
 		const r = await api('GET', `/entities?q=${encodeURIComponent(q)}&limit=50`);
 		assert.equal(r.status, 200);
 		const hit = r.json.data.find((e) => e.name === name);
@@ -63,6 +64,22 @@ test('the default knowledge base is loaded by migrate, once', async () => {
 	assert.match(mig.err + mig.out, /already loaded/);
 	assert.equal(await sql('SELECT count(*) FROM entities'), before);
 	assert.equal(await sql("SELECT count(*) FROM kb_imports WHERE name = 'default'"), '1');
+});
+
+// Cities by their names in other languages (exonyms.tsv, CLDR): one place
+// each, and a bare "Washington" is the capital, not a town of that name.
+test('an article links cities named in its own language to the default base\'s places', async () => {
+	const text = 'Des pourparlers à Genève\n\nLes délégués venus de Pékin et de Washington ont repris lundi à Genève les discussions commencées à La Haye, avant une réunion prévue à Cologne.';
+	const r = await api('POST', '/articles', { body: { text, lang: 'fr', published_at: '2025-03-03T10:00:00Z' } });
+	assert.equal(r.status, 201, JSON.stringify(r.json));
+	const art = await api('GET', `/articles/${r.json.id}`);
+	const where = {};
+	for (const e of art.json.entities) {
+		const full = await api('GET', `/entities/${e.id}`);
+		where[e.mentions[0].text] = `${full.json.name} ${full.json.country}`;
+	}
+	assert.deepEqual(where, { Genève: 'Geneva CH', Pékin: 'Beijing CN', Washington: 'Washington US',
+		'La Haye': 'The Hague NL', Cologne: 'Cologne DE' }, JSON.stringify(where));
 });
 
 test('kb import of a Wikidata-format dump: plain, then gzip and bzip2 idempotently', async () => {
