@@ -594,24 +594,30 @@ static size_t cap_run_end(const struct ner_doc *d, size_t k)
 }
 
 /* Kind of an untagged run a..b from the words around and inside it. */
+/* The kind of the gazetteer name that is exactly tokens a..b, when it has
+ * one kind; else NER_NONE. */
+static int gaz_exact_kind(const struct ner_doc *d, size_t a, size_t b)
+{
+	unsigned g;
+
+	if (!(d->v[a].gaz & NG_BEGIN) || (b + 1 < d->n && (d->v[b + 1].gaz & NG_INSIDE)))
+		return NER_NONE;
+	g = d->v[a].gaz >> NG_SPAN_SHIFT;
+	return g == NG_P ? NER_PER : g == NG_L ? NER_LOC : g == NG_O ? NER_ORG : NER_NONE;
+}
+
 static int run_type(const struct ner_doc *d, size_t a, size_t b)
 {
 	const struct ner_tok *p = a ? &d->v[a - 1] : NULL;
 	size_t k;
+	int g;
 
 	for (k = a; k <= b; k++)
 		if (d->v[k].lex & NL_ORGW)
 			return NER_ORG;
-	if ((d->v[a].gaz & NG_BEGIN) && (b + 1 >= d->n || !(d->v[b + 1].gaz & NG_INSIDE))) {
-		unsigned g = d->v[a].gaz >> NG_SPAN_SHIFT;
-
-		if (g == NG_P)
-			return NER_PER;
-		if (g == NG_L)
-			return NER_LOC;
-		if (g == NG_O)
-			return NER_ORG;
-	}
+	g = gaz_exact_kind(d, a, b);
+	if (g != NER_NONE)
+		return g;
 	if (p && (p->lex & NL_TITLE))
 		return NER_PER;
 	if (p && ((p->lex & NL_PLACEP) ||
@@ -622,7 +628,8 @@ static int run_type(const struct ner_doc *d, size_t a, size_t b)
 
 /* Capitalised runs with no tagged token become mentions of the kind their
  * context says (else OTHER), when they look like names: not a headline,
- * not a lone word seen in lower case, only at sentence starts, or a
+ * not a lone word seen in lower case, only at sentence starts (unless the
+ * gazetteer knows exactly that name: "China's ministry said"), or a
  * function, calendar or title word; in German, where every noun is
  * capitalised, a lone word needs a cue, capitals or the gazetteer. */
 static int add_untagged_runs(struct mentions *ms, const struct ner_doc *d, const uint8_t *tags,
@@ -656,7 +663,8 @@ static int add_untagged_runs(struct mentions *ms, const struct ner_doc *d, const
 
 			if ((t->flags & NT_LOWSEEN) || (t->lex & (NL_STOP | NL_CAL | NL_TITLE)) ||
 			    t->flen < 2 || (t->flags & NT_DIGIT) ||
-			    ((t->flags & (NT_SENT | NT_QUOTE)) && !(t->flags & NT_CAPMID)))
+			    ((t->flags & (NT_SENT | NT_QUOTE)) && !(t->flags & NT_CAPMID) &&
+			     gaz_exact_kind(d, a, b) == NER_NONE))
 				continue;
 			if (german && !(t->flags & NT_ALLCAP) && !t->gaz &&
 			    run_type(d, a, b) == NER_NONE)

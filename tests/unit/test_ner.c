@@ -168,6 +168,31 @@ static void test_english_and_possessive(void **state)
 	release(&e);
 }
 
+/* A lone name opening a sentence (capitalised there anyway, seen nowhere
+ * else) counts when the gazetteer knows exactly that name; an unknown
+ * capitalised word there stays out. */
+static void test_known_name_at_sentence_start(void **state)
+{
+	const char *en = "China's foreign ministry said the talks had failed. Officials "
+	                 "declined to comment. Meanwhile the markets fell.";
+	const char *fr = "Londres a annoncé lundi de nouvelles sanctions. Hier soir, les "
+	                 "ministres se sont réunis.";
+	struct ents e = {0};
+
+	(void)state;
+	extract(&e, en, "en");
+	assert_non_null(by_name(&e, "China"));
+	assert_int_equal(by_name(&e, "China")->kind, TEXT_ENTITY_LOCATION);
+	assert_null(by_name(&e, "Officials"));
+	assert_null(by_name(&e, "Meanwhile"));
+	release(&e);
+	extract(&e, fr, "fr");
+	assert_non_null(by_name(&e, "Londres"));
+	assert_int_equal(by_name(&e, "Londres")->kind, TEXT_ENTITY_LOCATION);
+	assert_null(by_name(&e, "Hier"));
+	release(&e);
+}
+
 static void test_german(void **state)
 {
 	const char *text = "Bundeskanzlerin Angela Merkel hat am Dienstag in Berlin den "
@@ -411,6 +436,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_titles_and_short_forms_fr),
 	        cmocka_unit_test(test_english_and_possessive),
+	        cmocka_unit_test(test_known_name_at_sentence_start),
 	        cmocka_unit_test(test_german),
 	        cmocka_unit_test(test_spanish),
 	        cmocka_unit_test(test_ambiguous_surname),
