@@ -9,7 +9,7 @@
 //   restartServer({signal}) kill the server (SIGTERM by default) and start it
 //                           again on the same database and port; returns how
 //                           the killed process ended ({code, signal})
-//   api(method, path, {body, raw, headers, chunked, paced})
+//   api(method, path, {body, raw, headers, chunked, paced, expect})
 //                           -> {status, statusText, headers, contentType, text, json}
 //                           validated against the spec (throws on any drift)
 //   validate(method, pathTemplate, status, contentType, body, headers)
@@ -465,21 +465,31 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 // paced: send the body in 1 KB pieces a few ms apart and stop sending once the
 // answer arrives, as a careful client does (a server that refuses a body may
 // answer before reading it all).
-function rawRequest(method, urlPath, { headers = {}, payload = null, chunked = false, paced = false, timeout = 60000 } = {}) {
+// expect: send `Expect: 100-continue` and the body only once the server says
+// so, as curl does for large bodies: a refusal decided from the headers then
+// never races the upload (a server closing on unread bytes resets the
+// connection, which can destroy its own answer on a loaded machine).
+function rawRequest(method, urlPath, { headers = {}, payload = null, chunked = false, paced = false, expect = false, timeout = 60000 } = {}) {
 	if (!stack?.port)
 		return Promise.reject(new Error('no stack running'));
 	return new Promise((resolve, reject) => {
 		const h = { ...headers };
 		if (payload !== null && !chunked)
 			h['Content-Length'] = Buffer.byteLength(payload);
+		if (expect && payload !== null)
+			h.Expect = '100-continue';
 		let responded = false;
 		const req = http.request({ host: '127.0.0.1', port: stack.port, method, path: urlPath, headers: h, agent: false }, (res) => {
 			responded = true;
 			const chunks = [];
 			res.on('data', (c) => chunks.push(c));
-			res.on('end', () => resolve({
-				status: res.statusCode, statusText: res.statusMessage, headers: res.headers, buffer: Buffer.concat(chunks),
-			}));
+			res.on('end', () => {
+				if (expect && !req.writableEnded)
+					req.destroy(); // answered before the body was asked for
+				resolve({
+					status: res.statusCode, statusText: res.statusMessage, headers: res.headers, buffer: Buffer.concat(chunks),
+				});
+			});
 			res.on('error', reject);
 		});
 		req.on('error', (e) => {
@@ -490,6 +500,11 @@ function rawRequest(method, urlPath, { headers = {}, payload = null, chunked = f
 		req.setTimeout(timeout, () => req.destroy(new Error(`${method} ${urlPath}: no answer in ${timeout} ms`)));
 		if (payload === null) {
 			req.end();
+		} else if (expect) {
+			req.on('continue', () => {
+				req.write(payload);
+				req.end();
+			});
 		} else if (paced) {
 			const buf = Buffer.isBuffer(payload) ? payload : Buffer.from(payload);
 			(async () => {
@@ -517,7 +532,7 @@ const JSON_TYPES = new Set(['application/json', 'application/problem+json']);
 // One request; the answer is validated against openapi.yaml before it is
 // returned. body: a value sent as JSON; raw: a string or Buffer sent as is
 // (Content-Type from headers, else application/json).
-export async function api(method, urlPath, { body, raw, headers = {}, chunked = false, paced = false, timeout } = {}) {
+export async function api(method, urlPath, { body, raw, headers = {}, chunked = false, paced = false, expect = false, timeout } = {}) {
 	let payload = null;
 	const h = { ...headers };
 	const hasType = Object.keys(h).some((k) => k.toLowerCase() === 'content-type');
@@ -530,7 +545,7 @@ export async function api(method, urlPath, { body, raw, headers = {}, chunked = 
 		if (!hasType)
 			h['Content-Type'] = 'application/json';
 	}
-	const r = await rawRequest(method, urlPath, { headers: h, payload, chunked, paced, timeout });
+	const r = await rawRequest(method, urlPath, { headers: h, payload, chunked, paced, expect, timeout });
 	const contentType = r.headers['content-type'] || '';
 	const text = r.buffer.toString('utf8');
 	let json;
