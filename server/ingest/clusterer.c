@@ -13,8 +13,9 @@
  * open a new event; a new event then looks for the story of an earlier
  * similar event (loading story candidates from the database when memory has
  * none), else opens a story. The whole batch commits in one transaction; on
- * any failure (or a curation in between: -ESTALE) the in-memory state is
- * dropped and reloaded, and the batch is decided again.
+ * any failure (or a curation in between: -ESTALE; an article placed
+ * meanwhile: -EALREADY) the in-memory state is dropped and reloaded, and
+ * the batch is decided again.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -423,6 +424,14 @@ static long step(struct clusterer *k)
 		log_info("cluster: events were curated; reloading");
 		drop_state(k);
 		return 0;
+	}
+	if (err == -EALREADY) {
+		/* Memory counted them in this batch's events: reload, and decide
+		 * again on what is still unplaced. */
+		log_warn("cluster: articles of the batch were placed by someone else meanwhile; "
+		         "batch dropped, reloading");
+		drop_state(k);
+		return 1000;
 	}
 	if (err) {
 		log_warn("cluster: batch failed (%s); reloading", strerror(-err));

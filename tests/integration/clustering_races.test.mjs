@@ -1,7 +1,8 @@
 // The clustering leader against failures and curation: a failed batch gives
 // up the lead, a curation and a leader's commit never deadlock, a near
 // duplicate of an article whose event is no longer in memory adds to the
-// stored event instead of replacing its centroid.
+// stored event instead of replacing its centroid, a batch never places an
+// article placed since it was read.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -230,6 +231,54 @@ test('a load does not save a centroid rebuilt from articles a curation under way
 	}
 	assert.ok(terms.length / 8 <= 160, 'a short article: its whole vector is the centroid');
 	assert.ok(Math.abs(centroidMass(hex) - expected) < 1e-3 * expected, `the centroid is a1's alone (${centroidMass(hex)} vs ${expected})`);
+});
+
+test('a batch whose article was placed meanwhile places and counts nothing twice', async () => {
+	const a = await post({
+		url: 'https://races.example.com/2024/08/01/rates',
+		published_at: '2024-08-01T08:00:00Z',
+		title: 'The Bank of England cuts its key rate',
+		text: 'The Bank of England cut its key interest rate by a quarter point on Thursday in London, Andrew Bailey said.\n\nInflation in the United Kingdom fell to 2 percent in June.',
+	});
+	// The leader saves its document frequencies after a batch (when ten
+	// seconds passed): that UPDATE of cluster_state must not be the one
+	// left waiting below, so wait for the save of a's batch.
+	await waitFor(async () => (await sql(`SELECT saved_at >= clustered_at FROM cluster_state, articles WHERE cluster_state.id = 1 AND articles.id = ${a.id}`)) === 't',
+		{ timeout: 20000, interval: 250, what: "the document frequencies of a's batch saved" });
+	// Hold the row the leader's commit reads first, so that its next batch
+	// waits between reading b and placing it.
+	const s = psqlSession();
+	s.write('BEGIN;\nSELECT generation FROM cluster_state WHERE id = 1 FOR UPDATE;\n');
+	await waitFor(async () => /^\d+$/m.test(s.output()), { what: 'the generation locked' });
+	const r = await api('POST', '/articles', { headers: AUTH,
+		body: {
+			url: 'https://races.example.com/2024/08/01/wildfire',
+			published_at: '2024-08-01T09:00:00Z',
+			title: 'Wildfire forces evacuations on the Greek island of Evia',
+			text: 'A wildfire forced the evacuation of villages on the Greek island of Evia on Thursday as strong winds fanned the flames.\n\nFirefighting planes dropped water on the hills.',
+		},
+	});
+	assert.equal(r.status, 201, JSON.stringify(r.json));
+	const b = r.json.id;
+	await waitFor(async () => Number(await sql("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FROM cluster_state%FOR SHARE%' AND query NOT LIKE '%pg_stat_activity%'")) > 0,
+		{ what: "the leader's commit waiting" });
+	// Someone else places b first (into a's event, counted there).
+	s.write(`UPDATE articles SET event_id = ${a.event_id}, clustered_at = now() WHERE id = ${b};\nUPDATE events SET article_count = article_count + 1 WHERE id = ${a.event_id};\nCOMMIT;\n`);
+	const out = await s.end();
+	assert.doesNotMatch(out, /ERROR/, out);
+	// An article after b, placed once the leader has dealt with b's batch.
+	await post({
+		url: 'https://races.example.com/2024/08/01/chess',
+		published_at: '2024-08-01T10:00:00Z',
+		title: 'Chess olympiad opens in Budapest',
+		text: 'The chess olympiad opened in Budapest on Thursday with teams from 190 countries.\n\nThe first round starts on Friday.',
+	});
+	assert.equal(await sql(`SELECT event_id FROM articles WHERE id = ${b}`), String(a.event_id), 'b stays where it was placed first');
+	assert.equal(await sql(`SELECT article_count FROM events WHERE id = ${a.event_id}`), '2', "a's event counts b once");
+	assert.equal(await sql(`SELECT count(*) FROM events e WHERE e.id > ${a.event_id} AND e.article_count <> (SELECT count(*) FROM articles x WHERE x.event_id = e.id)`), '0',
+		'the events opened since count their articles once');
+	const log = fs.readFileSync(currentStack().serverLog, 'utf8');
+	assert.match(log, /articles of the batch were placed by someone else meanwhile/);
 });
 
 test('the lookups of loads and curation use indexes, not a scan of every event', async () => {
