@@ -377,13 +377,19 @@ out:
  * whose own happening day, is in the period go back to the clustering. An
  * event left empty is deleted (with its history); one that keeps articles
  * gets a 'recluster' entry and its fields derived again. Returns: articles
- * reset, events deleted, the kept events' ids. */
+ * reset, events deleted, the kept events' ids. The two halves of the period
+ * are two lookups, by events_date then articles_event, and by
+ * articles_happened: one condition with an OR across the two tables read
+ * every placed article. */
 static const struct db_stmt STMT_RECLUSTER = {
         "recluster",
-        "WITH t AS (SELECT a.id, a.event_id FROM articles a JOIN events v ON v.id = a.event_id "
-        "WHERE NOT v.curated AND v.merged_into IS NULL AND ((v.event_date >= $1::date AND "
-        "v.event_date <= $2::date) OR (a.happened_on >= $1::date AND a.happened_on <= "
-        "$2::date)) FOR UPDATE OF a), "
+        "WITH by_event AS (SELECT a.id, a.event_id FROM events v JOIN articles a ON a.event_id = "
+        "v.id WHERE v.event_date >= $1::date AND v.event_date <= $2::date AND v.merged_into IS "
+        "NULL AND NOT v.curated FOR UPDATE OF a), "
+        "by_article AS (SELECT a.id, a.event_id FROM articles a JOIN events v ON v.id = "
+        "a.event_id WHERE a.happened_on >= $1::date AND a.happened_on <= $2::date AND "
+        "v.merged_into IS NULL AND NOT v.curated FOR UPDATE OF a), "
+        "t AS (SELECT id, event_id FROM by_event UNION SELECT id, event_id FROM by_article), "
         "reset AS (UPDATE articles a SET event_id = NULL, clustered_at = NULL FROM t WHERE a.id "
         "= t.id), "
         "per AS (SELECT t.event_id, array_agg(t.id ORDER BY t.id) AS ids, count(*) AS n FROM t "
