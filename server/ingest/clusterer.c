@@ -238,7 +238,10 @@ static int place(struct clusterer *k, struct batch *b, const struct db_pending *
 	/* Its centroid is written from memory at the commit: the events this
 	 * batch loads (late articles, story candidates) must not evict it. */
 	cluster_pin(k->cl, event);
-	if (!err && ch.event)
+	/* Whether it chose the event or is a near duplicate of one of its
+	 * articles: either way the event grew (look_again skips the events
+	 * this batch opened). */
+	if (!err)
 		err = look_again(k, b, event);
 	if (!err)
 		err = ids_push(&b->articles, p->id);

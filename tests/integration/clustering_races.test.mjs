@@ -1,7 +1,8 @@
 // The clustering leader against failures and curation: a failed batch gives
 // up the lead, a curation and a leader's commit never deadlock, a near
 // duplicate of an article whose event is no longer in memory adds to the
-// stored event instead of replacing its centroid, a batch never places an
+// stored event instead of replacing its centroid (and, bringing it to a
+// milestone size, makes it look for a story again), a batch never places an
 // article placed since it was read.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -279,6 +280,39 @@ test('a batch whose article was placed meanwhile places and counts nothing twice
 		'the events opened since count their articles once');
 	const log = fs.readFileSync(currentStack().serverLog, 'utf8');
 	assert.match(log, /articles of the batch were placed by someone else meanwhile/);
+});
+
+test('a near duplicate that brings an event to two articles makes it look for a story again', async () => {
+	const story = async (ev) => sql(`SELECT coalesce(story_id, 0) FROM events WHERE id = ${Number(ev)}`);
+	// Two participants, nothing else: E0's core.
+	const e0 = await post({
+		url: 'https://races.example.fr/2024/09/02/macron-scholz',
+		published_at: '2024-09-02T08:00:00Z',
+		title: 'Emmanuel Macron et Olaf Scholz parlent de défense européenne',
+		text: 'Le président français Emmanuel Macron et le chancelier allemand Olaf Scholz ont eu lundi un long entretien sur la défense européenne.\n\nEmmanuel Macron a plaidé pour un emprunt commun, tandis qu\'Olaf Scholz a défendu la discipline budgétaire.',
+	});
+	// Six weeks later, Scholz without Macron: a new event, which shares one
+	// participant with E0, too few for its story.
+	const words = 'Le chancelier allemand Olaf Scholz a reçu mardi le Premier ministre polonais Donald Tusk pour discuter de la sécurité des frontières orientales et des livraisons de gaz.\n\nLes deux dirigeants ont signé une déclaration commune sur la coopération des garde-frontières et sur la protection des infrastructures énergétiques en mer Baltique.\n\nLes ministres de l\'Intérieur des deux pays se retrouveront le mois prochain pour préciser le calendrier des patrouilles communes et le financement des nouveaux équipements de surveillance.';
+	const e1 = await post({
+		url: 'https://races.example.fr/2024/10/15/scholz-tusk',
+		published_at: '2024-10-15T08:00:00Z',
+		title: 'Olaf Scholz reçoit Donald Tusk',
+		text: words,
+	});
+	assert.notEqual(e1.event_id, e0.event_id);
+	assert.notEqual(await story(e1.event_id), await story(e0.event_id), 'one shared participant: another story');
+	// A copy that also names Macron: E1's second article, and Macron now
+	// one of its core participants.
+	const copy = await post({
+		url: 'https://races.example.be/2024/10/15/scholz-tusk-copie',
+		published_at: '2024-10-15T09:00:00Z',
+		title: 'Olaf Scholz reçoit Donald Tusk',
+		text: `${words}\n\nEmmanuel Macron doit les rejoindre jeudi.`,
+	});
+	assert.equal(copy.duplicate_of, e1.id, 'the copy is a near duplicate');
+	assert.equal(copy.event_id, e1.event_id, 'it joins its original event');
+	assert.equal(await story(e1.event_id), await story(e0.event_id), 'at two articles E1 looked again and joined the story of E0');
 });
 
 test('the lookups of loads and curation use indexes, not a scan of every event', async () => {
