@@ -426,7 +426,9 @@ struct db_cluster_batch {
 	struct cluster *cl; /* their centroids */
 	int64_t generation; /* as loaded */
 };
-/* -ESTALE (nothing written) when a curation changed the generation. */
+/* -ESTALE (nothing written) when a curation changed the generation;
+ * -EALREADY (nothing written) when an article of the batch was placed since
+ * it was read (a stale batch: never placed nor counted twice). */
 int db_cluster_commit(struct db_conn *c, const struct db_cluster_batch *b);
 /* Wait until the clustering placed article id (-ETIMEDOUT after about
  * timeout_ms: no leader running, or a long queue ahead). */

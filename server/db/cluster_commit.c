@@ -10,13 +10,17 @@
 #include "internal.h"
 #include "strbuf.h"
 
-/* Run st with two id arrays (a, b of n each) as $1, $2. */
-static int run_pairs(struct db_conn *c, const struct db_stmt *st, const int64_t *a,
-                     const int64_t *b, size_t n)
+/* Run st with two id arrays (a, b of n each) as $1, $2; *rows (when not
+ * NULL): how many rows it changed. */
+static int run_pairs_counted(struct db_conn *c, const struct db_stmt *st, const int64_t *a,
+                             const int64_t *b, size_t n, size_t *rows)
 {
 	struct strbuf x, y;
+	PGresult *res = NULL;
 	int err;
 
+	if (rows)
+		*rows = 0;
 	if (!n)
 		return 0;
 	strbuf_init(&x);
@@ -27,11 +31,20 @@ static int run_pairs(struct db_conn *c, const struct db_stmt *st, const int64_t 
 	if (!err) {
 		const char *p[2] = {x.buf, y.buf};
 
-		err = db_run(c, st, p, PGRES_COMMAND_OK, NULL);
+		err = db_run(c, st, p, PGRES_COMMAND_OK, rows ? &res : NULL);
 	}
+	if (!err && rows)
+		*rows = (size_t)strtoull(PQcmdTuples(res), NULL, 10);
+	PQclear(res);
 	strbuf_release(&x);
 	strbuf_release(&y);
 	return err;
+}
+
+static int run_pairs(struct db_conn *c, const struct db_stmt *st, const int64_t *a,
+                     const int64_t *b, size_t n)
+{
+	return run_pairs_counted(c, st, a, b, n, NULL);
 }
 
 static int run_ids(struct db_conn *c, const struct db_stmt *st, const int64_t *a, size_t n,
@@ -176,10 +189,13 @@ static const struct db_stmt STMT_RESTORY = {
         "s.id NOT IN (SELECT story FROM x)",
         2};
 
+/* Only articles still unplaced: the lead makes a batch the one writer of
+ * its articles, and this is the backstop should a stale batch ever come
+ * (db_cluster_commit checks that every article was placed). */
 static const struct db_stmt STMT_PLACE = {
         "cluster_place",
         "UPDATE articles a SET event_id = x.event, clustered_at = now() FROM unnest($1::bigint[], "
-        "$2::bigint[]) AS x(article, event) WHERE a.id = x.article",
+        "$2::bigint[]) AS x(article, event) WHERE a.id = x.article AND a.clustered_at IS NULL",
         2};
 
 static const struct db_stmt STMT_EVENT_ENTITIES = {
@@ -256,6 +272,7 @@ int db_cluster_write_centroids(struct db_conn *c, struct cluster *cl, const int6
 int db_cluster_commit(struct db_conn *c, const struct db_cluster_batch *b)
 {
 	PGresult *res = NULL;
+	size_t placed = 0;
 	int err = db_command(c, "BEGIN");
 
 	if (!err)
@@ -267,7 +284,11 @@ int db_cluster_commit(struct db_conn *c, const struct db_cluster_batch *b)
 	if (!err)
 		err = run_pairs(c, &STMT_NEW_EVENTS, b->new_events, b->first_articles, b->n_new);
 	if (!err)
-		err = run_pairs(c, &STMT_PLACE, b->articles, b->events, b->n);
+		err = run_pairs_counted(c, &STMT_PLACE, b->articles, b->events, b->n, &placed);
+	/* An article placed since the batch read it: placing and counting the
+	 * rest would leave the leader's memory unlike the database. */
+	if (!err && placed != b->n)
+		err = -EALREADY;
 	if (!err)
 		err = run_pairs(c, &STMT_EVENT_ENTITIES, b->articles, b->events, b->n);
 	if (!err)

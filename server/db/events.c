@@ -6,6 +6,7 @@
  * planner sees the values and drops the unused ones. Merged events never
  * appear in lists; a read of one answers where it went. */
 #include "internal.h"
+#include "strbuf.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -390,21 +391,6 @@ static int page_from(struct db_conn *c, PGresult *res, int limit, const char *wh
 	return err;
 }
 
-int db_ids_literal(const int64_t *ids, size_t n, char *buf, size_t len)
-{
-	size_t used = 0, i;
-	int w;
-
-	for (i = 0; i < n; i++) {
-		w = snprintf(buf + used, len - used, "%s%" PRId64, i ? "," : "{", ids[i]);
-		if (w < 0 || (size_t)w >= len - used)
-			return -ENOMEM;
-		used += (size_t)w;
-	}
-	w = snprintf(buf + used, len - used, "%s}", n ? "" : "{");
-	return w < 0 || (size_t)w >= len - used ? -ENOMEM : 0;
-}
-
 /* ---- events ---- */
 
 int db_event_json(struct db_conn *conn, int64_t id, char **json_out, int64_t *merged_into)
@@ -445,21 +431,22 @@ int db_event_target(struct db_conn *conn, int64_t id, int64_t *target)
 
 int db_events_list(struct db_conn *conn, const struct db_event_query *q, struct db_page *out)
 {
-	char ents[DB_EVENT_MAX_ENTITIES * 24 + 4], lbuf[24], mbuf[24], k1buf[24], k2buf[24],
-	        nbuf[24];
+	struct strbuf ents;
+	char lbuf[24], mbuf[24], k1buf[24], k2buf[24], nbuf[24];
 	const char *sql;
 	const char *p[11];
 	int err;
 
+	strbuf_init(&ents);
 	if (q->n_entities) {
-		err = db_ids_literal(q->entity_ids, q->n_entities, ents, sizeof(ents));
+		err = db_id_array(q->entity_ids, q->n_entities, &ents);
 		if (err)
-			return err;
+			goto out;
 	}
 	p[0] = q->q;
 	p[1] = q->lang;
 	p[2] = q->kind;
-	p[3] = q->n_entities ? ents : NULL;
+	p[3] = q->n_entities ? ents.buf : NULL;
 	p[4] = q->location_id ? db_i64(lbuf, q->location_id) : NULL;
 	p[5] = q->min_articles ? db_i64(mbuf, q->min_articles) : NULL;
 	p[6] = q->range.from;
@@ -478,7 +465,10 @@ int db_events_list(struct db_conn *conn, const struct db_event_query *q, struct 
 		sql = SQL_EVENTS_RECENT;
 		break;
 	}
-	return page_from(conn, db_exec_once(conn, sql, 11, p), q->limit, "list events", out);
+	err = page_from(conn, db_exec_once(conn, sql, 11, p), q->limit, "list events", out);
+out:
+	strbuf_release(&ents);
+	return err;
 }
 
 int db_event_articles(struct db_conn *conn, int64_t id, const struct db_after *after, int limit,

@@ -8,6 +8,7 @@
  * makes the leader reload its in-memory events. docs/events.md and docs/api.md describe the
  * effects. */
 #include "internal.h"
+#include "strbuf.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -135,23 +136,21 @@ static int finish(struct db_conn *c, int err)
  * place that computes them, for the clustering as for curation. */
 static int recount(struct db_conn *conn, const int64_t *ids, size_t n)
 {
-	size_t cap = n * 24 + 4;
-	char *lit;
-	const char *p[1];
+	struct strbuf lit;
 	int err;
 
 	if (!n)
 		return 0;
-	lit = malloc(cap);
-	if (!lit)
-		return -ENOMEM;
-	p[0] = lit;
-	err = db_ids_literal(ids, n, lit, cap);
-	if (!err)
+	strbuf_init(&lit);
+	err = db_id_array(ids, n, &lit);
+	if (!err) {
+		const char *p[1] = {lit.buf};
+
 		err = db_run(conn, &STMT_RECOUNT, p, PGRES_COMMAND_OK, NULL);
+	}
 	if (!err)
 		err = db_event_derive(conn, ids, n, true);
-	free(lit);
+	strbuf_release(&lit);
 	return err;
 }
 
@@ -163,15 +162,19 @@ struct locked_event {
  * missing one leaves its id 0. */
 static int lock_events(struct db_conn *c, const int64_t *ids, size_t n, struct locked_event *out)
 {
-	char lit[4 * 24 + 4];
-	const char *p[1] = {lit};
+	struct strbuf lit;
 	PGresult *res = NULL;
 	size_t i;
-	int r, err = db_ids_literal(ids, n, lit, sizeof(lit));
+	int r, err;
 
 	memset(out, 0, n * sizeof(*out));
-	if (!err)
+	strbuf_init(&lit);
+	err = db_id_array(ids, n, &lit);
+	if (!err) {
+		const char *p[1] = {lit.buf};
+
 		err = db_run(c, &STMT_EVENTS_LOCK, p, PGRES_TUPLES_OK, &res);
+	}
 	for (r = 0; !err && r < PQntuples(res); r++) {
 		int64_t id = strtoll(PQgetvalue(res, r, 0), NULL, 10);
 
@@ -188,6 +191,7 @@ static int lock_events(struct db_conn *c, const int64_t *ids, size_t n, struct l
 		}
 	}
 	PQclear(res);
+	strbuf_release(&lit);
 	return err;
 }
 
@@ -195,10 +199,12 @@ int db_event_merge(struct db_conn *conn, int64_t id, int64_t into, char *why, si
 {
 	int64_t ids[2] = {id, into};
 	struct locked_event ev[2];
-	char ibuf[24], tbuf[24], sbuf[24];
+	struct strbuf story;
+	char ibuf[24], tbuf[24];
 	PGresult *res = NULL;
 	int err;
 
+	strbuf_init(&story);
 	if (id == into) {
 		snprintf(why, wl, "event %" PRId64 " cannot be merged into itself", id);
 		return -EBUSY;
@@ -240,14 +246,16 @@ int db_event_merge(struct db_conn *conn, int64_t id, int64_t into, char *why, si
 	if (!err)
 		err = recount(conn, &into, 1);
 	if (!err && ev[0].story_id) {
-		char lit[32];
-		const char *p[2] = {"{}", lit};
+		const char *p[2] = {"{}", NULL};
 
-		snprintf(lit, sizeof(lit), "{%s}", db_i64(sbuf, ev[0].story_id));
-		err = db_run(conn, &STMT_STORIES_REFRESH, p, PGRES_COMMAND_OK, NULL);
+		err = db_id_array(&ev[0].story_id, 1, &story);
+		p[1] = story.buf;
+		if (!err)
+			err = db_run(conn, &STMT_STORIES_REFRESH, p, PGRES_COMMAND_OK, NULL);
 	}
 out:
 	PQclear(res);
+	strbuf_release(&story);
 	return finish(conn, err);
 }
 
@@ -281,20 +289,20 @@ int db_event_split(struct db_conn *conn, int64_t id, const int64_t *articles, si
                    int64_t *new_id, char *why, size_t wl)
 {
 	struct locked_event ev;
+	struct strbuf lit;
 	char ibuf[24], nbuf[24];
-	char *lit = NULL;
 	PGresult *res = NULL;
-	size_t cap = n * 24 + 4;
 	int64_t ids[2];
 	int err;
 
 	*new_id = 0;
-	lit = malloc(cap);
-	if (!lit)
-		return -ENOMEM;
-	err = db_ids_literal(articles, n, lit, cap);
-	if (!err)
-		err = begin_locked(conn);
+	strbuf_init(&lit);
+	err = db_id_array(articles, n, &lit);
+	if (err) {
+		strbuf_release(&lit);
+		return err;
+	}
+	err = begin_locked(conn);
 	if (!err)
 		err = lock_events(conn, &id, 1, &ev);
 	if (err)
@@ -311,7 +319,7 @@ int db_event_split(struct db_conn *conn, int64_t id, const int64_t *articles, si
 		goto out;
 	}
 	{
-		const char *p[2] = {db_i64(ibuf, id), lit};
+		const char *p[2] = {db_i64(ibuf, id), lit.buf};
 
 		err = db_run(conn, &STMT_SPLIT_CHECK, p, PGRES_TUPLES_OK, &res);
 	}
@@ -341,7 +349,7 @@ int db_event_split(struct db_conn *conn, int64_t id, const int64_t *articles, si
 		res = NULL;
 	}
 	if (!err) {
-		const char *p[3] = {ibuf, db_i64(nbuf, *new_id), lit};
+		const char *p[3] = {ibuf, db_i64(nbuf, *new_id), lit.buf};
 
 		err = db_run(conn, &STMT_SPLIT_MOVE, p, PGRES_TUPLES_OK, &res);
 	}
@@ -356,7 +364,7 @@ int db_event_split(struct db_conn *conn, int64_t id, const int64_t *articles, si
 		err = recount(conn, ids, 2);
 out:
 	PQclear(res);
-	free(lit);
+	strbuf_release(&lit);
 	err = finish(conn, err);
 	if (err)
 		*new_id = 0;
@@ -369,13 +377,19 @@ out:
  * whose own happening day, is in the period go back to the clustering. An
  * event left empty is deleted (with its history); one that keeps articles
  * gets a 'recluster' entry and its fields derived again. Returns: articles
- * reset, events deleted, the kept events' ids. */
+ * reset, events deleted, the kept events' ids. The two halves of the period
+ * are two lookups, by events_date then articles_event, and by
+ * articles_happened: one condition with an OR across the two tables read
+ * every placed article. */
 static const struct db_stmt STMT_RECLUSTER = {
         "recluster",
-        "WITH t AS (SELECT a.id, a.event_id FROM articles a JOIN events v ON v.id = a.event_id "
-        "WHERE NOT v.curated AND v.merged_into IS NULL AND ((v.event_date >= $1::date AND "
-        "v.event_date <= $2::date) OR (a.happened_on >= $1::date AND a.happened_on <= "
-        "$2::date)) FOR UPDATE OF a), "
+        "WITH by_event AS (SELECT a.id, a.event_id FROM events v JOIN articles a ON a.event_id = "
+        "v.id WHERE v.event_date >= $1::date AND v.event_date <= $2::date AND v.merged_into IS "
+        "NULL AND NOT v.curated FOR UPDATE OF a), "
+        "by_article AS (SELECT a.id, a.event_id FROM articles a JOIN events v ON v.id = "
+        "a.event_id WHERE a.happened_on >= $1::date AND a.happened_on <= $2::date AND "
+        "v.merged_into IS NULL AND NOT v.curated FOR UPDATE OF a), "
+        "t AS (SELECT id, event_id FROM by_event UNION SELECT id, event_id FROM by_article), "
         "reset AS (UPDATE articles a SET event_id = NULL, clustered_at = NULL FROM t WHERE a.id "
         "= t.id), "
         "per AS (SELECT t.event_id, array_agg(t.id ORDER BY t.id) AS ids, count(*) AS n FROM t "

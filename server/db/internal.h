@@ -119,7 +119,8 @@ int db_roles_insert(struct db_conn *c, int64_t article_id, const struct db_featu
  * literal is a parameter's value, never SQL text. 0 or -ENOMEM. */
 struct strbuf;
 int db_array_add(struct strbuf *sb, const char *v, bool first);
-/* "{1,2,3}": the ids as a whole array literal, appended to sb. */
+/* {"1","2","3"}: the ids as a whole array literal (the one writer of them),
+ * appended to sb; any length. 0 or -ENOMEM. */
 int db_id_array(const int64_t *v, size_t n, struct strbuf *sb);
 
 /* Decimal text of v in buf (at least 24 bytes). */
@@ -143,10 +144,6 @@ int db_terms_hex(const struct cluster_term *t, size_t n, struct strbuf *sb);
 	"'lang_count', v.lang_count, 'first_published', newsd_iso(v.first_published), "            \
 	"'last_published', newsd_iso(v.last_published), 'story_id', v.story_id, 'curated', "       \
 	"v.curated"
-
-/* "{1,2,3}": ids as a PostgreSQL array literal in buf; -ENOMEM when it does
- * not fit. */
-int db_ids_literal(const int64_t *ids, size_t n, char *buf, size_t len);
 
 /* Save the in-memory centroids of events ids (server/db/cluster_commit.c). */
 struct cluster;

@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -61,29 +60,6 @@ static bool safe_path(const char *p)
 	return true;
 }
 
-static int read_whole(const char *path, size_t size, char **body)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-
-	if (!f)
-		return -ENOENT;
-	buf = malloc(size + 1);
-	if (!buf) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	if (fread(buf, 1, size, f) != size) {
-		free(buf);
-		fclose(f);
-		return -ENOENT;
-	}
-	fclose(f);
-	buf[size] = '\0';
-	*body = buf;
-	return 0;
-}
-
 int http_static_load(const char *dir, const char *path, char **body, size_t *len,
                      const char **content_type)
 {
@@ -114,9 +90,9 @@ int http_static_load(const char *dir, const char *path, char **body, size_t *len
 	*content_type = type_of(full.buf);
 	if (!S_ISREG(st.st_mode) || !*content_type || (size_t)st.st_size > MAX_STATIC)
 		goto out;
-	err = read_whole(full.buf, (size_t)st.st_size, body);
-	if (!err)
-		*len = (size_t)st.st_size;
+	err = strbuf_read_file(full.buf, body, len);
+	if (err && err != -ENOMEM)
+		err = -ENOENT; /* gone or unreadable since stat(): not served */
 out:
 	strbuf_release(&full);
 	return err;

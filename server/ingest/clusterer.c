@@ -13,8 +13,9 @@
  * open a new event; a new event then looks for the story of an earlier
  * similar event (loading story candidates from the database when memory has
  * none), else opens a story. The whole batch commits in one transaction; on
- * any failure (or a curation in between: -ESTALE) the in-memory state is
- * dropped and reloaded, and the batch is decided again.
+ * any failure (or a curation in between: -ESTALE; an article placed
+ * meanwhile: -EALREADY) the in-memory state is dropped and reloaded, and
+ * the batch is decided again.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -237,7 +238,10 @@ static int place(struct clusterer *k, struct batch *b, const struct db_pending *
 	/* Its centroid is written from memory at the commit: the events this
 	 * batch loads (late articles, story candidates) must not evict it. */
 	cluster_pin(k->cl, event);
-	if (!err && ch.event)
+	/* Whether it chose the event or is a near duplicate of one of its
+	 * articles: either way the event grew (look_again skips the events
+	 * this batch opened). */
+	if (!err)
 		err = look_again(k, b, event);
 	if (!err)
 		err = ids_push(&b->articles, p->id);
@@ -423,6 +427,14 @@ static long step(struct clusterer *k)
 		log_info("cluster: events were curated; reloading");
 		drop_state(k);
 		return 0;
+	}
+	if (err == -EALREADY) {
+		/* Memory counted them in this batch's events: reload, and decide
+		 * again on what is still unplaced. */
+		log_warn("cluster: articles of the batch were placed by someone else meanwhile; "
+		         "batch dropped, reloading");
+		drop_state(k);
+		return 1000;
 	}
 	if (err) {
 		log_warn("cluster: batch failed (%s); reloading", strerror(-err));

@@ -1,7 +1,9 @@
 // The clustering leader against failures and curation: a failed batch gives
 // up the lead, a curation and a leader's commit never deadlock, a near
 // duplicate of an article whose event is no longer in memory adds to the
-// stored event instead of replacing its centroid.
+// stored event instead of replacing its centroid (and, bringing it to a
+// milestone size, makes it look for a story again), a batch never places an
+// article placed since it was read.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -160,9 +162,9 @@ test('a centroid rebuilt after a curation sums all the articles of a large event
 	assert.equal(centroidMass(hex), n, 'every article counted');
 });
 
-// A statement of server/db/cluster_commit.c, from its C literal.
-function statement(name) {
-	const src = fs.readFileSync(path.join(REPO, 'server', 'db', 'cluster_commit.c'), 'utf8');
+// A statement of server/db/<file> (cluster_commit.c unless told), from its C literal.
+function statement(name, file = 'cluster_commit.c') {
+	const src = fs.readFileSync(path.join(REPO, 'server', 'db', file), 'utf8');
 	const at = src.indexOf(`"${name}",`);
 	assert.ok(at >= 0, name);
 	const body = src.slice(at + name.length + 3, src.indexOf('};', at));
@@ -232,6 +234,87 @@ test('a load does not save a centroid rebuilt from articles a curation under way
 	assert.ok(Math.abs(centroidMass(hex) - expected) < 1e-3 * expected, `the centroid is a1's alone (${centroidMass(hex)} vs ${expected})`);
 });
 
+test('a batch whose article was placed meanwhile places and counts nothing twice', async () => {
+	const a = await post({
+		url: 'https://races.example.com/2024/08/01/rates',
+		published_at: '2024-08-01T08:00:00Z',
+		title: 'The Bank of England cuts its key rate',
+		text: 'The Bank of England cut its key interest rate by a quarter point on Thursday in London, Andrew Bailey said.\n\nInflation in the United Kingdom fell to 2 percent in June.',
+	});
+	// The leader saves its document frequencies after a batch (when ten
+	// seconds passed): that UPDATE of cluster_state must not be the one
+	// left waiting below, so wait for the save of a's batch.
+	await waitFor(async () => (await sql(`SELECT saved_at >= clustered_at FROM cluster_state, articles WHERE cluster_state.id = 1 AND articles.id = ${a.id}`)) === 't',
+		{ timeout: 20000, interval: 250, what: "the document frequencies of a's batch saved" });
+	// Hold the row the leader's commit reads first, so that its next batch
+	// waits between reading b and placing it.
+	const s = psqlSession();
+	s.write('BEGIN;\nSELECT generation FROM cluster_state WHERE id = 1 FOR UPDATE;\n');
+	await waitFor(async () => /^\d+$/m.test(s.output()), { what: 'the generation locked' });
+	const r = await api('POST', '/articles', { headers: AUTH,
+		body: {
+			url: 'https://races.example.com/2024/08/01/wildfire',
+			published_at: '2024-08-01T09:00:00Z',
+			title: 'Wildfire forces evacuations on the Greek island of Evia',
+			text: 'A wildfire forced the evacuation of villages on the Greek island of Evia on Thursday as strong winds fanned the flames.\n\nFirefighting planes dropped water on the hills.',
+		},
+	});
+	assert.equal(r.status, 201, JSON.stringify(r.json));
+	const b = r.json.id;
+	await waitFor(async () => Number(await sql("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FROM cluster_state%FOR SHARE%' AND query NOT LIKE '%pg_stat_activity%'")) > 0,
+		{ what: "the leader's commit waiting" });
+	// Someone else places b first (into a's event, counted there).
+	s.write(`UPDATE articles SET event_id = ${a.event_id}, clustered_at = now() WHERE id = ${b};\nUPDATE events SET article_count = article_count + 1 WHERE id = ${a.event_id};\nCOMMIT;\n`);
+	const out = await s.end();
+	assert.doesNotMatch(out, /ERROR/, out);
+	// An article after b, placed once the leader has dealt with b's batch.
+	await post({
+		url: 'https://races.example.com/2024/08/01/chess',
+		published_at: '2024-08-01T10:00:00Z',
+		title: 'Chess olympiad opens in Budapest',
+		text: 'The chess olympiad opened in Budapest on Thursday with teams from 190 countries.\n\nThe first round starts on Friday.',
+	});
+	assert.equal(await sql(`SELECT event_id FROM articles WHERE id = ${b}`), String(a.event_id), 'b stays where it was placed first');
+	assert.equal(await sql(`SELECT article_count FROM events WHERE id = ${a.event_id}`), '2', "a's event counts b once");
+	assert.equal(await sql(`SELECT count(*) FROM events e WHERE e.id > ${a.event_id} AND e.article_count <> (SELECT count(*) FROM articles x WHERE x.event_id = e.id)`), '0',
+		'the events opened since count their articles once');
+	const log = fs.readFileSync(currentStack().serverLog, 'utf8');
+	assert.match(log, /articles of the batch were placed by someone else meanwhile/);
+});
+
+test('a near duplicate that brings an event to two articles makes it look for a story again', async () => {
+	const story = async (ev) => sql(`SELECT coalesce(story_id, 0) FROM events WHERE id = ${Number(ev)}`);
+	// Two participants, nothing else: E0's core.
+	const e0 = await post({
+		url: 'https://races.example.fr/2024/09/02/macron-scholz',
+		published_at: '2024-09-02T08:00:00Z',
+		title: 'Emmanuel Macron et Olaf Scholz parlent de défense européenne',
+		text: 'Le président français Emmanuel Macron et le chancelier allemand Olaf Scholz ont eu lundi un long entretien sur la défense européenne.\n\nEmmanuel Macron a plaidé pour un emprunt commun, tandis qu\'Olaf Scholz a défendu la discipline budgétaire.',
+	});
+	// Six weeks later, Scholz without Macron: a new event, which shares one
+	// participant with E0, too few for its story.
+	const words = 'Le chancelier allemand Olaf Scholz a reçu mardi le Premier ministre polonais Donald Tusk pour discuter de la sécurité des frontières orientales et des livraisons de gaz.\n\nLes deux dirigeants ont signé une déclaration commune sur la coopération des garde-frontières et sur la protection des infrastructures énergétiques en mer Baltique.\n\nLes ministres de l\'Intérieur des deux pays se retrouveront le mois prochain pour préciser le calendrier des patrouilles communes et le financement des nouveaux équipements de surveillance.';
+	const e1 = await post({
+		url: 'https://races.example.fr/2024/10/15/scholz-tusk',
+		published_at: '2024-10-15T08:00:00Z',
+		title: 'Olaf Scholz reçoit Donald Tusk',
+		text: words,
+	});
+	assert.notEqual(e1.event_id, e0.event_id);
+	assert.notEqual(await story(e1.event_id), await story(e0.event_id), 'one shared participant: another story');
+	// A copy that also names Macron: E1's second article, and Macron now
+	// one of its core participants.
+	const copy = await post({
+		url: 'https://races.example.be/2024/10/15/scholz-tusk-copie',
+		published_at: '2024-10-15T09:00:00Z',
+		title: 'Olaf Scholz reçoit Donald Tusk',
+		text: `${words}\n\nEmmanuel Macron doit les rejoindre jeudi.`,
+	});
+	assert.equal(copy.duplicate_of, e1.id, 'the copy is a near duplicate');
+	assert.equal(copy.event_id, e1.event_id, 'it joins its original event');
+	assert.equal(await story(e1.event_id), await story(e0.event_id), 'at two articles E1 looked again and joined the story of E0');
+});
+
 test('the lookups of loads and curation use indexes, not a scan of every event', async () => {
 	const plan = async (q) => sql(`SET enable_seqscan = off; EXPLAIN ${q}`);
 	// merge_mark and recluster's "was anything merged into it"
@@ -241,4 +324,22 @@ test('the lookups of loads and curation use indexes, not a scan of every event',
 	assert.match(await plan('SELECT e.id FROM events e WHERE e.centroid IS NULL AND e.merged_into IS NULL AND e.id > 0 ORDER BY e.id LIMIT 1000'), /events_stale/);
 	// recluster_delete
 	assert.doesNotMatch(await plan("UPDATE event_history SET other_event_id = NULL WHERE other_event_id = ANY ('{1}')"), /Seq Scan/);
+	// recluster: the articles of events dated in the period, and the
+	// articles whose own happening day is, each found by an index (not a scan
+	// every placed article), planned on two years of 2,000 events of ten
+	// articles each, in a transaction left open (psql rolls it back)
+	const recluster = await sql(`BEGIN;
+		INSERT INTO events (id, title, first_published, last_published, article_count, event_date)
+			SELECT 900000 + i, 'races plan', now(), now(), 10, DATE '2022-01-01' + i % 730 FROM generate_series(1, 2000) AS i;
+		INSERT INTO articles (content_hash, simhash, body, ts_config, raw, event_id, clustered_at, happened_on)
+			SELECT 'races-plan-' || i, 0, 'x', 'simple', '{}', 900000 + i / 10 + 1, now(), DATE '2022-01-01' + (i / 10) % 730 + i % 3 - 1
+			FROM generate_series(0, 19999) AS i;
+		ANALYZE events, articles;
+		PREPARE rc (date, date) AS ${statement('recluster', 'events_curate.c')};
+		EXPLAIN EXECUTE rc('2023-03-01', '2023-03-07')`);
+	const lookups = recluster.slice(recluster.indexOf('CTE by_event'), recluster.indexOf('CTE t\n'));
+	assert.match(lookups, /CTE by_article/, recluster);
+	assert.match(lookups, /Index Cond: \(\(event_date >= /, recluster);
+	assert.match(lookups, /Index Cond: \(\(happened_on >= /, recluster);
+	assert.doesNotMatch(lookups, /Seq Scan on articles/, recluster);
 });

@@ -431,12 +431,16 @@ test('POST /events/recluster: non-curated articles of the period are placed agai
 	const moved = [];
 	for (const e of inPeriod)
 		moved.push(...ids(await listAll(`/events/${e.id}/articles`)));
+	// Every article of a non-curated event dated in the period, or whose
+	// own happening day is in it (the two lookups of recluster).
+	const expected = Number(await sql(`SELECT count(*) FROM articles a JOIN events v ON v.id = a.event_id WHERE NOT v.curated AND v.merged_into IS NULL AND (v.event_date = '${day}' OR a.happened_on = '${day}')`));
 	const gen = Number(await sql('SELECT generation FROM cluster_state'));
 	const r = await api('POST', '/events/recluster', { body: { from: day, to: day }, headers: AUTH });
 	assert.equal(r.status, 202, r.text);
 	assert.equal(r.json.from, day);
 	assert.equal(r.json.to, day);
 	assert.ok(r.json.articles_reset >= moved.length, `${r.json.articles_reset} reset, ${moved.length} in the period's events`);
+	assert.equal(r.json.articles_reset, expected);
 	assert.equal(Number(await sql('SELECT generation FROM cluster_state')), gen + 1);
 	await waitPlaced(moved);
 	for (const id of moved) {

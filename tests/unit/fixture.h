@@ -6,27 +6,22 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
 
 static char *read_fixture(const char *name)
 {
 	const char *dir = getenv("NEWSD_FIXTURES");
 	char path[512];
-	FILE *f;
-	long n;
-	char *buf;
+	char *buf = NULL;
+	int err;
 
 	snprintf(path, sizeof(path), "%s/%s", dir ? dir : "tests/fixtures/articles", name);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open fixture %s (run from the repository root)", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
+	err = strbuf_read_file(path, &buf, NULL);
+	if (err)
+		fail_msg("cannot read fixture %s: %s (run from the repository root)", path,
+		         strerror(-err));
 	return buf;
 }
 

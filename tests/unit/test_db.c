@@ -1,5 +1,6 @@
 /* db without a database: the read replica's back-off against servers that
- * cannot be reached (a unix socket that does not exist), and db_oneline(). */
+ * cannot be reached (a unix socket that does not exist), db_oneline() and
+ * db_id_array(). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include "../../server/db/internal.h"
 #include "db.h"
 #include "log.h"
+#include "strbuf.h"
 
 #define NOWHERE "postgresql://newsd@/newsd?host=/nonexistent-newsd-unit&port=1"
 
@@ -29,6 +31,30 @@ static void test_oneline(void **state)
 	assert_string_equal(out, "abcde");
 	db_oneline(out, sizeof(out), "");
 	assert_string_equal(out, "");
+}
+
+/* The one writer of id-array literals: any length (curation passes every
+ * article of a split), and it appends. */
+static void test_id_array(void **state)
+{
+	static const int64_t some[] = {1, -2, INT64_MAX};
+	int64_t many[1000];
+	struct strbuf sb;
+	size_t i;
+
+	strbuf_init(&sb);
+	assert_int_equal(db_id_array(NULL, 0, &sb), 0);
+	assert_string_equal(sb.buf, "{}");
+	assert_int_equal(db_id_array(some, 3, &sb), 0);
+	assert_string_equal(sb.buf, "{}{\"1\",\"-2\",\"9223372036854775807\"}");
+	strbuf_reset(&sb);
+	for (i = 0; i < 1000; i++)
+		many[i] = (int64_t)i + 1000000000000;
+	assert_int_equal(db_id_array(many, 1000, &sb), 0);
+	assert_int_equal(sb.len, 2 + 1000 * 15 + 999);
+	assert_true(strncmp(sb.buf, "{\"1000000000000\",\"1000000000001\",", 33) == 0);
+	assert_string_equal(sb.buf + sb.len - 17, ",\"1000000000999\"}");
+	strbuf_release(&sb);
 }
 
 static void test_backoff(void **state)
@@ -78,6 +104,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_oneline),
+	        cmocka_unit_test(test_id_array),
 	        cmocka_unit_test(test_backoff),
 	};
 
