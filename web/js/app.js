@@ -90,6 +90,11 @@ async function route() {
 		await ready;
 		if (signal.aborted)
 			return;
+		// Charts draw from a ResizeObserver callback, which runs after layout:
+		// two frames later every chart of the page has drawn.
+		await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+		if (signal.aborted)
+			return;
 		// For tests and tools: which route is fully on screen.
 		root.dataset.rendered = location.hash;
 		// Sensible focus: a new page focuses its heading; the same page with a
