@@ -985,11 +985,10 @@ static size_t shared_core(const int64_t *ca, size_t na, const int64_t *cb, size_
 	return s;
 }
 
-/* Half the share of the smaller core the two events share, half their
- * centroids' cosine; ca/na: a's core, cb/nb: b's. */
-static double similarity_of(const struct cluster *c, const struct event *a, const int64_t *ca,
-                            size_t na, const struct event *b, const int64_t *cb, size_t nb,
-                            size_t shared)
+/* Half the share of the smaller core the two events share (na, nb: their
+ * cores' sizes), half their centroids' cosine. */
+static double similarity_of(const struct cluster *c, const struct event *a, size_t na,
+                            const struct event *b, size_t nb, size_t shared)
 {
 	double ent = na && nb ? (double)shared / (double)(na < nb ? na : nb) : 0;
 
@@ -1003,7 +1002,7 @@ static double similarity(const struct cluster *c, const struct event *a, const s
 	size_t na = core(a, ca), nb = core(b, cb);
 
 	*shared = shared_core(ca, na, cb, nb);
-	return similarity_of(c, a, ca, na, b, cb, nb, *shared);
+	return similarity_of(c, a, na, b, nb, *shared);
 }
 
 double cluster_event_similarity(const struct cluster *c, int64_t a, int64_t b)
@@ -1043,7 +1042,7 @@ int64_t cluster_story_candidate(const struct cluster *cc, int64_t event)
 		shared = shared_core(ids, k, oc, no);
 		if (shared < 2)
 			continue; /* never a story link: not worth the cosine */
-		s = similarity_of(c, e, ids, k, o, oc, no, shared);
+		s = similarity_of(c, e, k, o, no, shared);
 		if (s >= c->p.story_threshold && (s > top || (s == top && o->id < best))) {
 			top = s;
 			best = o->id;
