@@ -430,13 +430,14 @@ static int command(struct db_conn *conn, const char *sql, int64_t *rows)
 	return err;
 }
 
-static int count_fresh(struct db_conn *conn, int64_t *n)
+/* A one-off query answering one number (what: for the log on failure). */
+static int query_int64(struct db_conn *conn, const char *sql, const char *what, int64_t *n)
 {
-	PGresult *res = PQexec(conn->pg, "SELECT count(*) FROM kb_se WHERE fresh");
+	PGresult *res = PQexec(conn->pg, sql);
 	int err;
 
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
-		err = db_error(conn, res, "kb fresh");
+		err = db_error(conn, res, what);
 	else
 		err = db_result_int64(res, 0, n);
 	PQclear(res);
@@ -473,13 +474,7 @@ int db_kb_writer_begin(struct db_kb_writer *w, struct db_conn *conn)
 	free(sql);
 	if (err)
 		return err;
-	res = PQexec(conn->pg, "SELECT count(*) FROM kb_cand");
-	if (PQresultStatus(res) != PGRES_TUPLES_OK)
-		err = db_error(conn, res, "kb candidates");
-	else
-		err = db_result_int64(res, 0, &w->candidates);
-	PQclear(res);
-	return err;
+	return query_int64(conn, "SELECT count(*) FROM kb_cand", "kb candidates", &w->candidates);
 }
 
 int db_kb_writer_end(struct db_kb_writer *w)
@@ -522,7 +517,8 @@ int db_kb_writer_chunk(struct db_kb_writer *w, struct db_kb_chunk *c, int64_t *w
 	if (!err && w->candidates > 0)
 		err = command(conn, SQL_ADOPT, NULL);
 	if (!err)
-		err = count_fresh(conn, &fresh);
+		err = query_int64(conn, "SELECT count(*) FROM kb_se WHERE fresh", "kb fresh",
+		                  &fresh);
 	n -= dups;
 	if (!err && fresh < n)
 		err = command(conn, SQL_UPDATE, NULL);
@@ -602,18 +598,11 @@ int db_kb_restore(struct db_conn *conn, bool *restored)
 int db_kb_alias_count(struct db_conn *conn, int64_t *n)
 {
 	/* The planner's estimate once analysed; a count before. */
-	PGresult *res =
-	        PQexec(conn->pg, "SELECT CASE WHEN reltuples >= 0 THEN reltuples::bigint ELSE"
-	                         " (SELECT count(*) FROM entity_aliases) END FROM pg_class"
-	                         " WHERE oid = 'entity_aliases'::regclass");
-	int err = 0;
-
-	if (PQresultStatus(res) != PGRES_TUPLES_OK)
-		err = db_error(conn, res, "kb alias count");
-	else
-		err = db_result_int64(res, 0, n);
-	PQclear(res);
-	return err;
+	return query_int64(conn,
+	                   "SELECT CASE WHEN reltuples >= 0 THEN reltuples::bigint ELSE"
+	                   " (SELECT count(*) FROM entity_aliases) END FROM pg_class"
+	                   " WHERE oid = 'entity_aliases'::regclass",
+	                   "kb alias count", n);
 }
 
 /* ---- import bookkeeping ---- */
