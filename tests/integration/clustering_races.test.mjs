@@ -11,6 +11,7 @@ import path from 'node:path';
 import { after, before } from 'node:test';
 
 import { REPO, api, currentStack, restartServer, sleep, sql, startStack, stopStack, test, waitFor } from './harness.mjs';
+import { EUROZONE_STORY as STORY } from './corpus.mjs';
 
 const KEY = 'races-test-key';
 const AUTH = { Authorization: `Bearer ${KEY}` };
@@ -21,14 +22,6 @@ before(async () => {
 });
 after(stopStack);
 
-const STORY = [
-	'Les ministres des Finances de la zone euro se sont réunis lundi à Luxembourg pour discuter du budget commun.',
-	'Selon le commissaire européen Paolo Gentiloni, les discussions ont porté sur les règles de dette et sur le financement de la transition énergétique.',
-	'La ministre espagnole Nadia Calviño a plaidé pour davantage de flexibilité, tandis que son homologue allemand Christian Lindner a défendu une discipline stricte.',
-	'Plusieurs délégations ont jugé les propositions de la Commission trop complexes et ont demandé un calendrier plus réaliste pour leur mise en œuvre.',
-	'Les discussions doivent reprendre le mois prochain à Bruxelles, où un accord politique est espéré avant la fin de l\'année.',
-	'Les marchés ont accueilli la réunion avec prudence, les taux des obligations italiennes restant stables en fin de journée.',
-];
 
 function centroidMass(hex) {
 	const b = Buffer.from(hex, 'hex');

@@ -88,6 +88,17 @@ export const INLINE = {
 	},
 };
 
+// The paragraphs of one report (euro-zone finance ministers in Luxembourg),
+// for the tests that edit or copy an article (near duplicates, late copies).
+export const EUROZONE_STORY = [
+	'Les ministres des Finances de la zone euro se sont réunis lundi à Luxembourg pour discuter du budget commun.',
+	'Selon le commissaire européen Paolo Gentiloni, les discussions ont porté sur les règles de dette et sur le financement de la transition énergétique.',
+	'La ministre espagnole Nadia Calviño a plaidé pour davantage de flexibilité, tandis que son homologue allemand Christian Lindner a défendu une discipline stricte.',
+	'Plusieurs délégations ont jugé les propositions de la Commission trop complexes et ont demandé un calendrier plus réaliste pour leur mise en œuvre.',
+	'Les discussions doivent reprendre le mois prochain à Bruxelles, où un accord politique est espéré avant la fin de l\'année.',
+	'Les marchés ont accueilli la réunion avec prudence, les taux des obligations italiennes restant stables en fin de journée.',
+];
+
 // Expected language of each inline article.
 export const INLINE_LANG = {
 	frMacron1: 'fr', frMacron2: 'fr', enQuake: 'en', deScholz: 'de', esHeat: 'es', frPoutine: 'fr', enNoDate: 'en',

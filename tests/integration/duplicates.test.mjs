@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 
 import { api, listAll, startStack, stopStack, test } from './harness.mjs';
+import { EUROZONE_STORY as STORY } from './corpus.mjs';
 
 before(async () => {
 	await startStack();
@@ -13,14 +14,6 @@ after(async () => {
 	await stopStack();
 });
 
-const STORY = [
-	'Les ministres des Finances de la zone euro se sont réunis lundi à Luxembourg pour discuter du budget commun.',
-	'Selon le commissaire européen Paolo Gentiloni, les discussions ont porté sur les règles de dette et sur le financement de la transition énergétique.',
-	'La ministre espagnole Nadia Calviño a plaidé pour davantage de flexibilité, tandis que son homologue allemand Christian Lindner a défendu une discipline stricte.',
-	'Plusieurs délégations ont jugé les propositions de la Commission trop complexes et ont demandé un calendrier plus réaliste pour leur mise en œuvre.',
-	'Les discussions doivent reprendre le mois prochain à Bruxelles, où un accord politique est espéré avant la fin de l\'année.',
-	'Les marchés ont accueilli la réunion avec prudence, les taux des obligations italiennes restant stables en fin de journée.',
-];
 
 function page(paragraphs, extra) {
 	return `Zone euro : les ministres divisés sur les règles budgétaires\n\n${extra}\n\n${paragraphs.join('\n\n')}\n\nPartager cet article`;
