@@ -275,19 +275,34 @@ const biggestByName = new Map();
 for (const c of cities)
 	if (!biggestByName.has(c.name) || c.population > biggestByName.get(c.name).population)
 		biggestByName.set(c.name, c);
+// The rows of a hand-written TSV file of this folder (blank lines and #
+// comments skipped), each with its columns and its place for messages.
+function tsvRows(file) {
+	const rows = [];
+	readFileSync(join(HERE, file), 'utf8').split('\n').forEach((line, i) => {
+		if (line.trim() && !line.startsWith('#'))
+			rows.push({ cols: line.split('\t'), where: `${file}:${i + 1}` });
+	});
+	return rows;
+}
+// Names per language from the CURATED_LANGS columns starting at cols[from]
+// (label first, then aliases, "|"-separated).
+function addNames(e, cols, from) {
+	CURATED_LANGS.forEach((lang, k) => {
+		for (const n of (cols[from + k] || '').split('|'))
+			e.add(lang, n);
+	});
+}
 // Curated exonyms (exonyms.tsv): names CLDR's exemplar cities lack. They
 // come first, so that their names are the city's labels ("Geneva", not
 // GeoNames' "Genève", in English).
 const exonyms = new Map(); // "name\tcc" -> { cols, where }
-readFileSync(join(HERE, 'exonyms.tsv'), 'utf8').split('\n').forEach((line, i) => {
-	if (!line.trim() || line.startsWith('#'))
-		return;
-	const cols = line.split('\t');
+for (const { cols, where } of tsvRows('exonyms.tsv')) {
 	const key = `${cols[0]}\t${cols[1]}`;
 	if (exonyms.has(key))
-		throw new Error(`exonyms.tsv:${i + 1}: duplicate city '${cols[0]}' (${cols[1]})`);
-	exonyms.set(key, { cols, where: `exonyms.tsv:${i + 1}` });
-});
+		throw new Error(`${where}: duplicate city '${cols[0]}' (${cols[1]})`);
+	exonyms.set(key, { cols, where });
+}
 const keptCities = cities
 	.filter((c) => c.population >= MIN_CITY_POP || c.featureCode === 'PPLC')
 	.sort((a, b) => b.population - a.population || a.cityId - b.cityId);
@@ -296,10 +311,7 @@ for (const c of keptCities) {
 	const ex = exonyms.get(`${c.name}\t${c.country}`);
 	if (ex && !ex.used) {
 		ex.used = true;
-		CURATED_LANGS.forEach((lang, k) => {
-			for (const n of (ex.cols[2 + k] || '').split('|'))
-				e.add(lang, n);
-		});
+		addNames(e, ex.cols, 2);
 	}
 	e.add('en', c.name);
 	if (c.altName && c.altName !== c.name)
@@ -329,13 +341,8 @@ for (const { used, where, cols } of exonyms.values())
 // ---- curated
 const KIND_CLASS = { person: Q_HUMAN, organization: Q_ORGANIZATION, location: Q_REGION };
 const curatedIds = new Set();
-const lines = readFileSync(join(HERE, 'curated.tsv'), 'utf8').split('\n');
-lines.forEach((line, i) => {
-	if (!line.trim() || line.startsWith('#'))
-		return;
-	const cols = line.split('\t');
+for (const { cols, where } of tsvRows('curated.tsv')) {
 	const [id, kind, cc, rank, desc] = cols;
-	const where = `curated.tsv:${i + 1}`;
 	if (!KIND_CLASS[kind])
 		throw new Error(`${where}: kind '${kind}' is not person, organization or location`);
 	if (cc && !countryById.has(cc))
@@ -345,10 +352,7 @@ lines.forEach((line, i) => {
 		throw new Error(`${where}: duplicate id '${id}'`);
 	curatedIds.add(fullId);
 	const e = new Entity(fullId, kind);
-	CURATED_LANGS.forEach((lang, k) => {
-		for (const n of (cols[5 + k] || '').split('|'))
-			e.add(lang, n);
-	});
+	addNames(e, cols, 5);
 	if (!e.labels.en)
 		throw new Error(`${where}: no English name`);
 	if (kind === 'person')
@@ -362,7 +366,7 @@ lines.forEach((line, i) => {
 		e.claimItem('P17', countryById.get(cc).id);
 	e.notability = Number(rank) || 50;
 	entities.push(e);
-});
+}
 
 // ---- output
 const out = ['['];
