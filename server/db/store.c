@@ -370,25 +370,6 @@ static int text_array(const char *const *v, size_t n, char **out)
 	return *out ? 0 : -ENOMEM;
 }
 
-static int id_array(const int64_t *v, size_t n, char **out)
-{
-	struct strbuf sb = STRBUF_INIT;
-	char buf[24];
-	size_t i;
-	int err = strbuf_addch(&sb, '{');
-
-	for (i = 0; i < n && !err; i++)
-		err = db_array_add(&sb, db_i64(buf, v[i]), i == 0);
-	if (!err)
-		err = strbuf_addch(&sb, '}');
-	if (err) {
-		strbuf_release(&sb);
-		return -ENOMEM;
-	}
-	*out = strbuf_detach(&sb, NULL);
-	return *out ? 0 : -ENOMEM;
-}
-
 /* Lock forms' keys in sorted order, then look every form up at once. */
 static int lookup(struct db_conn *c, const char *lang, const char **forms, size_t n_forms,
                   PGresult **res, struct cand **cands, size_t *n_cands)
@@ -443,7 +424,7 @@ static int lock_rows(struct db_conn *c, int64_t *ids, size_t n_ents)
 		return -ENOMEM;
 	for (round = 0; round < 8 && !err; round++) {
 		PGresult *res = NULL;
-		char *arr = NULL;
+		struct strbuf arr = STRBUF_INIT;
 		bool moved = false;
 
 		for (i = 0, n = 0; i < n_ents; i++)
@@ -452,13 +433,13 @@ static int lock_rows(struct db_conn *c, int64_t *ids, size_t n_ents)
 		if (!n)
 			break;
 		qsort(sorted, n, sizeof(*sorted), by_i64);
-		err = id_array(sorted, n, &arr);
+		err = db_id_array(sorted, n, &arr);
 		if (!err) {
-			const char *p[1] = {arr};
+			const char *p[1] = {arr.buf};
 
 			err = db_run(c, &STMT_ENTITY_LOCK, p, PGRES_TUPLES_OK, &res);
 		}
-		free(arr);
+		strbuf_release(&arr);
 		for (r = 0; !err && r < PQntuples(res); r++) {
 			int64_t id = strtoll(PQgetvalue(res, r, 0), NULL, 10), to;
 
