@@ -119,7 +119,6 @@ static int load_dir(const char *dir, struct migration **out, size_t *n_out)
 	return 0;
 }
 
-/* Check every applied row against the files; count how many are applied. */
 /* Check every applied row against the files; count the files applied. A
  * row newer than every file is a migration of a newer newsd applied during
  * a rolling upgrade: migrations add and never break (docs/deployment.md),
